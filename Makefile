@@ -1,0 +1,36 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench score clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The main job: the bot when Slack tokens are set, otherwise the extraction on the bundled speech.
+run: $(STAMP)
+	$(BIN)/duban run
+
+lint: $(STAMP)
+	$(BIN)/ruff check extractors checklists bot tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/duban bench
+
+score: $(STAMP)
+	$(BIN)/duban eval --gold tests/data/gold_seeds.json --texts tests/data/speeches
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Adapters: settings, Slack listeners, Block Kit builders, notifier, scheduler wiring, CLI."""

@@ -1,0 +1,138 @@
+"""Cleaning: scraped page text -> simplified, de-junked text. Every later offset refers to its output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import opencc
+import regex
+
+from extractors.rules import MATCH_TIMEOUT_S, Lexicon, lexicon
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,4}}"
+# Neutral-tone syllables carry no mark; only these few are recognised, so "(a)" or "(x)" survive.
+_NEUTRAL = r"(?:de|le|men|zi|me|ne|ma|ba|zhe|guo|li|tou|shang|xia|lai|qu)"
+# "會(huì)議(yì)": a syllable in brackets glued after a character.
+PINYIN_GLUED = regex.compile(rf"(?<=[\p{{Han}}a-zA-Z;?？])\((?:{_SYLLABLE}|{_NEUTRAL})\)")
+# "?lián)": the opening bracket and the character were lost; the "?" marks the hole.
+PINYIN_ORPHAN = regex.compile(rf"[?？]{_SYLLABLE}\)")
+GARBLED = regex.compile(r"\uFFFD+|[?？](?=[\p{Han}A-Za-z])|(?<=\p{Han})[;][\p{Han}]{1,3}[a-wyzA-WYZ](?=\p{Han})")
+# 著 is 着 in modern usage except in these words (著作, 著名, 显著 …).
+ZHU_KEEP = regex.compile(r"著(?=[作名称述录书者])|(?<=[显名昭卓编原论专巨遗土译合])著")
+FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+REDACTED = regex.compile(r"(?<![A-Za-z])[Xx×*]{1,4}(?![A-Za-z])")
+SENTENCE_END = "。!?;:…”』」)"
+TITLE_END = regex.compile(r"(讲话|发言|报告|会议|召开|通知|方案|意见|纪要|致辞)$")
+HAN_GAP = regex.compile(r"(?<=[^\sA-Za-z0-9])[ \t]+(?=[^\sA-Za-z0-9])")
+
+
+@dataclass
+class Cleaned:
+    text: str
+    removed: list[str] = field(default_factory=list)
+    traditional: bool = False
+    pinyin_stripped: int = 0
+    garbled: list[tuple[int, int]] = field(default_factory=list)
+    redactions: int = 0
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def strip_pinyin(text: str) -> tuple[str, int]:
+    text, n_glued = PINYIN_GLUED.subn("", text, timeout=MATCH_TIMEOUT_S)
+    text, n_orphan = PINYIN_ORPHAN.subn("?", text, timeout=MATCH_TIMEOUT_S)
+    return text, n_glued + n_orphan
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    out = _t2s().convert(text)
+    changed = sum(a != b for a, b in zip(text, out, strict=False))
+    kept = {m.start() for m in ZHU_KEEP.finditer(out, timeout=MATCH_TIMEOUT_S)}
+    out = "".join("着" if ch == "著" and i not in kept else ch for i, ch in enumerate(out))
+    return out, changed > max(3, len(text) // 200)
+
+
+def normalise_width(text: str) -> str:
+    text = text.translate(FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u00a0", " ").replace("\u200b", "")
+
+
+def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
+    floor = int(len(text) * 0.3)
+    cut = len(text)
+    for rule in lex.junk_tail:
+        for m in rule.pattern.finditer(text, timeout=MATCH_TIMEOUT_S):
+            if m.start() >= floor:
+                if m.start() < cut:
+                    cut = m.start()
+                    removed.append(rule.name)
+                break
+    text = text[:cut]
+    lines = []
+    for line in text.split("\n"):
+        hit = next((r for r in lex.junk_line if r.pattern.search(line, timeout=MATCH_TIMEOUT_S)), None)
+        if hit is None:
+            hit = next((r for r in lex.junk_tail if r.pattern.match(line.strip(), timeout=MATCH_TIMEOUT_S)),
+                       None)
+        if hit is not None:
+            removed.append(hit.name)
+            continue
+        lines.append(line)
+    text = "\n".join(lines)
+    for rule in lex.junk_span:
+        text, n = rule.pattern.subn("\n" if rule.name.startswith("truncation") else "", text,
+                                    timeout=MATCH_TIMEOUT_S)
+        if n:
+            removed.append(rule.name)
+    return text
+
+
+def _starts_heading(line: str, lex: Lexicon) -> bool:
+    return any(r.pattern.match(line, timeout=MATCH_TIMEOUT_S) for r in lex.headings) or bool(
+        lex.toc_marker.match(line, timeout=MATCH_TIMEOUT_S))
+
+
+def join_broken_lines(text: str, lex: Lexicon) -> str:
+    """Join lines broken mid-sentence ("全面领会和贯彻党的\\n二十大…"), keeping headings and titles."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if out and _continues(out[-1], line, lex):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _continues(prev: str, line: str, lex: Lexicon) -> bool:
+    if _starts_heading(line, lex) or not regex.match(r"[\p{Han}“X×*0-9]", line):
+        return False
+    if prev.endswith(";"):
+        return True
+    if prev[-1] in SENTENCE_END or _starts_heading(prev, lex) or TITLE_END.search(prev):
+        return False
+    return len(prev) >= 30
+
+
+def clean(text: str) -> Cleaned:
+    lex = lexicon()
+    result = Cleaned(text="")
+    text = normalise_width(text)
+    text, result.pinyin_stripped = strip_pinyin(text)
+    text, result.traditional = to_simplified(text)
+    text = remove_junk(text, lex, result.removed)
+    # Scraped pages often flatten paragraphs into one line separated by spaces; Chinese prose has no
+    # spaces between characters, so such a gap is a paragraph break.
+    text = HAN_GAP.sub("\n", text)
+    text = join_broken_lines(text, lex)
+    result.text = text
+    result.garbled = [(m.start(), m.end()) for m in GARBLED.finditer(text, timeout=MATCH_TIMEOUT_S)]
+    result.redactions = len(REDACTED.findall(text, timeout=MATCH_TIMEOUT_S))
+    return result

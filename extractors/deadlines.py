@@ -1,0 +1,169 @@
+"""Deadlines: find time expressions in an item (extractor) and give them values (parser)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import cn2an
+import regex
+
+from extractors.models import Deadline
+from extractors.rules import MATCH_TIMEOUT_S, Rule, lexicon
+from extractors.workdays import add_workdays
+
+PLACEHOLDER = regex.compile(r"^[Xx×*＊]+$")
+WEEKDAYS = {"一": "MO", "二": "TU", "三": "WE", "四": "TH", "五": "FR", "六": "SA", "日": "SU", "天": "SU"}
+UNITS = {"小时": "hour", "工作日": "workday", "个工作日": "workday", "天": "day", "日": "day", "周": "week",
+         "星期": "week", "月": "month", "个月": "month", "年": "year"}
+# When an item holds several expressions, the most specific one is its deadline. A bare period
+# ("下半年接种任务") is often a modifier, so it ranks below 尽早/立即.
+PRIORITY = {"within": 0, "by": 1, "recurring": 2, "immediate": 3, "asap": 4, "by.bare": 5}
+
+
+@dataclass(frozen=True)
+class Found:
+    rule: Rule
+    match: regex.Match[str]
+
+    @property
+    def rank(self) -> int:
+        bare = self.rule.name in ("by.within_year", "by.half_year", "by.next_year", "by.year_end") and not \
+            self.match.group(0).endswith(("前", "内"))
+        return PRIORITY["by.bare" if bare else self.rule.kind]
+
+
+def to_number(raw: str) -> float | int | None:
+    """A captured number: digits, Chinese numerals (cn2an), 两 and 半. None when redacted ("X")."""
+    if PLACEHOLDER.match(raw):
+        return None
+    if raw == "半":
+        return 0.5
+    if raw.isdigit():
+        return int(raw)
+    value = cn2an.cn2an(raw.replace("两", "二"), "smart")
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def find_all(text: str) -> list[Found]:
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for rule in lexicon().deadline:
+        for m in rule.pattern.finditer(text, timeout=MATCH_TIMEOUT_S):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue  # an earlier, more specific rule already covers this span
+            taken.append((m.start(), m.end()))
+            found.append(Found(rule, m))
+    return found
+
+
+def pick(text: str) -> Found | None:
+    found = find_all(text)
+    return min(found, key=lambda f: (f.rank, f.match.start())) if found else None
+
+
+def parse(found: Found, *, meeting_date: date | None, meeting_year: int | None,
+          event_relative: bool = False) -> Deadline:
+    kind, m, name = found.rule.kind, found.match, found.rule.name
+    base = {"kind": kind, "text": m.group(0), "rule": name}
+    if kind == "within":
+        return _within(m, base, meeting_date, event_relative)
+    if kind == "by":
+        return _by(m, base, meeting_date, meeting_year)
+    if kind == "recurring":
+        return _recurring(m, base)
+    return Deadline(**base)  # type: ignore[arg-type]
+
+
+def _within(m: regex.Match[str], base: dict[str, str], meeting: date | None, event: bool) -> Deadline:
+    amount = to_number(m.group("amount"))
+    unit = UNITS.get(m.group("unit"), "day")
+    due = None
+    if amount is not None and meeting is not None and not event:
+        n = int(amount) if float(amount).is_integer() else amount
+        if unit == "workday":
+            due = add_workdays(meeting, int(n))
+        elif unit == "day":
+            due = meeting + timedelta(days=int(n))
+        elif unit == "week":
+            due = meeting + timedelta(days=round(7 * n))
+        elif unit == "month":
+            due = meeting + timedelta(days=round(30 * n)) if n != int(n) else _add_months(meeting, int(n))
+        elif unit == "year":
+            due = _add_months(meeting, int(12 * n))
+        elif unit == "hour":
+            due = meeting + timedelta(hours=n)
+    return Deadline(**base, unit=unit, amount=amount, placeholder=amount is None, due=due,  # type: ignore[arg-type]
+                    event_relative=event)
+
+
+def _add_months(day: date, months: int) -> date:
+    y, mo = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, mo + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _year_of(raw: str | None, meeting: date | None, meeting_year: int | None) -> int | None:
+    ref = meeting.year if meeting else meeting_year
+    if raw and raw[:4].isdigit():
+        return int(raw[:4])
+    if raw and raw.startswith(("明年", "来年")):
+        return ref + 1 if ref else None
+    return ref
+
+
+def _by(m: regex.Match[str], base: dict[str, str], meeting: date | None, meeting_year: int | None) -> Deadline:
+    groups = m.groupdict()
+    year = _year_of(groups.get("year"), meeting, meeting_year)
+    if groups.get("period") in ("来年", "明年"):
+        year = year + 1 if year else None
+    if "month" in groups and groups["month"] is not None:
+        if PLACEHOLDER.match(groups["month"]) or PLACEHOLDER.match(groups.get("day") or "1"):
+            return Deadline(**base, placeholder=True)  # type: ignore[arg-type]
+        month = int(to_number(groups["month"]) or 1)
+        if groups.get("day"):
+            day = int(to_number(groups["day"]) or 1)
+        else:
+            edge = groups.get("edge") or "底"
+            last = calendar.monthrange(year or 2000, month)[1]
+            day = {"上旬": 10, "中旬": 20}.get(edge, last)
+        if year and meeting and date(year, month, min(day, 28)) < meeting and not groups.get("year"):
+            year += 1  # "6月底前" said in November means next June
+        return Deadline(**base, due=_safe_date(year, month, day))  # type: ignore[arg-type]
+    if groups.get("half") == "上半年":
+        return Deadline(**base, due=_safe_date(year, 6, 30))  # type: ignore[arg-type]
+    if groups.get("which"):
+        quarter = _quarter(groups["which"], meeting)
+        return Deadline(**base, due=_safe_date(year, quarter * 3, 31 if quarter in (1, 4) else 30) if quarter
+                        else None)  # type: ignore[arg-type]
+    return Deadline(**base, due=_safe_date(year, 12, 31))  # type: ignore[arg-type]
+
+
+def _quarter(which: str, meeting: date | None) -> int | None:
+    if which == "本":
+        return (meeting.month - 1) // 3 + 1 if meeting else None
+    return int(to_number(which.removeprefix("第")) or 0) or None
+
+
+def _safe_date(year: int | None, month: int, day: int) -> date | None:
+    if not year or not 1 <= month <= 12:
+        return None
+    return date(year, month, max(1, min(day, calendar.monthrange(year, month)[1])))
+
+
+def _recurring(m: regex.Match[str], base: dict[str, str]) -> Deadline:
+    name, groups = base["rule"], m.groupdict()
+    if name == "recurring.every_n_days":
+        n = to_number(groups["amount"])
+        rule = "FREQ=DAILY" + (f";INTERVAL={int(n)}" if n and n > 1 else "")
+        return Deadline(**base, rrule=rule, unit="day", amount=n, placeholder=n is None)  # type: ignore[arg-type]
+    if name == "recurring.weekday":
+        return Deadline(**base, rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAYS[groups['weekday']]}")  # type: ignore[arg-type]
+    if name == "recurring.monthly_day":
+        day = int(to_number(groups["day"]) or 1)
+        return Deadline(**base, rrule=f"FREQ=MONTHLY;BYMONTHDAY={day}")  # type: ignore[arg-type]
+    rule = {"recurring.daily": "FREQ=DAILY", "recurring.weekly": "FREQ=WEEKLY", "recurring.monthly": "FREQ=MONTHLY",
+            "recurring.quarterly": "FREQ=MONTHLY;INTERVAL=3", "recurring.half_yearly": "FREQ=MONTHLY;INTERVAL=6",
+            "recurring.yearly": "FREQ=YEARLY"}[name]
+    return Deadline(**base, rrule=rule)  # type: ignore[arg-type]

@@ -1,0 +1,108 @@
+"""Responsible parties: subjects before a modal, 牵头/配合 grammar and trailing (A、B负责) notes."""
+
+from __future__ import annotations
+
+import regex
+
+from extractors.models import Party, PartyRole
+from extractors.rules import MATCH_TIMEOUT_S, Lexicon, lexicon
+
+NAME_RUN = regex.compile(r"[\p{Han}]+(?:\([\p{Han}]{1,10}\))?(?:[\p{Han}]+)?")
+MAX_SUBJECT = 30
+# "由组织部门牵头、纪检监察等部门参加" / "A牵头,B配合"
+LEAD_ASSIST = regex.compile(
+    r"(?:由)?(?P<lead>[\p{Han}()、和及]{2,40}?)牵头[,、]?(?:(?P<assist>[\p{Han}()、和及]{2,40}?)(?:配合|参加|参与|协助|按职责分工负责))?")
+# "(区卫健局、区疾控中心负责。列第一位者为牵头单位)" / "牵头单位:A;配合单位:B"
+TRAILING = regex.compile(r"\((?P<names>[^()]{2,80}?)负责[。.]?(?P<first>列第一位者?为牵头单位)?\)")
+LABELLED = regex.compile(r"(?P<label>牵头单位|责任单位|配合单位|协办单位)[:](?P<names>[^;。)]{2,80})")
+
+
+def _clean_token(token: str, lex: Lexicon) -> str:
+    prev = None
+    while prev != token:
+        prev = token
+        token = lex.trim_lead.sub("", token, count=1, timeout=MATCH_TIMEOUT_S).strip()
+    return token
+
+
+def org_name(token: str, lex: Lexicon | None = None) -> str | None:
+    """The party name at the front of token, or None: '医疗卫生机构人事变动比较大' -> '医疗卫生机构'."""
+    lex = lex or lexicon()
+    token = _clean_token(token, lex)
+    run = NAME_RUN.match(token, timeout=MATCH_TIMEOUT_S)
+    if not run:
+        return None
+    head = run.group(0)
+    for role in lex.org_roles:
+        if head.endswith(role) or head == role:
+            return head if len(head) <= 12 else role
+    best = 0
+    for i in range(2, len(head) + 1):
+        piece = head[:i]
+        if any(piece.endswith(s) for s in lex.org_suffixes) and (i == len(head) or head[i] != "("):
+            best = i
+        elif piece.endswith(")") and any(piece[: piece.rfind("(")].endswith(s) for s in lex.org_suffixes):
+            best = i
+    if not best and regex.match(lex.plural_prefix + r"[\p{Han}]{1,3}$", head):
+        best = len(head)
+    name = head[:best]
+    if len(name) < 2 or name in lex.non_party or any(name.endswith(n) for n in lex.non_party if len(n) > 2):
+        return None
+    return name
+
+
+def parse_names(text: str, role: PartyRole, rule: str, lex: Lexicon | None = None) -> list[Party]:
+    lex = lex or lexicon()
+    out: list[Party] = []
+    for token in lex.separators.split(text, timeout=MATCH_TIMEOUT_S):
+        name = org_name(token.strip(), lex)
+        if name and all(p.name != name for p in out):
+            out.append(Party(name=name, role=role, rule=rule))
+    return out
+
+
+def subject_parties(prefix: str) -> list[Party]:
+    """Parties named by the text before a clause's modal ("各镇和相关部门要…")."""
+    prefix = prefix.strip(" ,")
+    if not prefix or len(prefix) > MAX_SUBJECT:
+        return []
+    return parse_names(prefix, "owner", "party.subject")
+
+
+def clause_head_parties(clause: str) -> list[Party]:
+    """Parties that open a clause with no modal ("各级卫生健康部门、医疗卫生机构人事变动比较大")."""
+    lex = lexicon()
+    out: list[Party] = []
+    for token in lex.separators.split(clause, timeout=MATCH_TIMEOUT_S):
+        name = org_name(token.strip(), lex)
+        if not name:
+            break
+        out.append(Party(name=name, role="owner", rule="party.inherited"))
+        if len(name) < len(_clean_token(token.strip(), lex)):
+            break  # the token went on past the name: the subject list has ended
+    return out
+
+
+def explicit_parties(text: str) -> list[Party]:
+    """牵头/配合 grammar and 分工方案 notes, which outrank a bare subject."""
+    lex = lexicon()
+    found: list[Party] = []
+    m = TRAILING.search(text, timeout=MATCH_TIMEOUT_S)
+    if m:
+        names = parse_names(m.group("names"), "owner", "party.trailing", lex)
+        if names and m.group("first"):
+            names = [names[0].model_copy(update={"role": "lead"})] + [
+                p.model_copy(update={"role": "assist"}) for p in names[1:]]
+        return names
+    for m in LABELLED.finditer(text, timeout=MATCH_TIMEOUT_S):
+        role: PartyRole = {"牵头单位": "lead", "配合单位": "assist", "协办单位": "assist"}.get(m.group("label"), "owner")  # type: ignore[assignment]
+        found += parse_names(m.group("names"), role, "party.labelled", lex)
+    if found:
+        return found
+    m = LEAD_ASSIST.search(text, timeout=MATCH_TIMEOUT_S)
+    if m:
+        lead_text = regex.split(r"[,;]", m.group("lead"))[-1]
+        found += parse_names(lead_text, "lead", "party.lead", lex)
+        if m.group("assist"):
+            found += parse_names(m.group("assist"), "assist", "party.assist", lex)
+    return found

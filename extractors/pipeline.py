@@ -1,0 +1,165 @@
+"""extract(text, *, meeting_date) -> Extraction: clean, outline, segment, detect, date, attribute."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import regex
+
+from extractors import meta
+from extractors.clean import clean
+from extractors.deadlines import parse, pick
+from extractors.directives import Chunk, directive_chunks, strip_lead
+from extractors.models import CleaningReport, Extraction, Item, Party, Span
+from extractors.outline import Outline, parse_outline
+from extractors.parties import TRAILING, clause_head_parties, explicit_parties, subject_parties
+from extractors.rules import MATCH_TIMEOUT_S, lexicon
+from extractors.segment import parts, sentences
+
+NORM = regex.compile(r"[\p{P}\p{S}\s]+")
+EVENT_WINDOW = 12  # characters before a `within` expression searched for its triggering event
+TRUNCATED_TAIL = 2  # a directive that ends without punctuation at a paragraph end was cut by the site
+
+
+def _norm(text: str) -> str:
+    return NORM.sub("", text)
+
+
+def extract(text: str, *, meeting_date: date | None = None) -> Extraction:
+    cleaned = clean(text)
+    body = cleaned.text
+    title = meta.find_title(body)
+    year = meeting_date.year if meeting_date else meta.find_meeting_year(title, body)
+    if meeting_date is None:
+        meeting_date = meta.find_meeting_date(body, year)
+    outline = parse_outline(body)
+    items = _items(body, outline, meeting_date, year, cleaned.garbled)
+    report = CleaningReport(
+        removed=tuple(dict.fromkeys(cleaned.removed)), traditional=cleaned.traditional,
+        pinyin_stripped=cleaned.pinyin_stripped, redactions=cleaned.redactions,
+        garbled=tuple(Span(start=a, end=b, reason="garbled") for a, b in cleaned.garbled))
+    return Extraction(title=title, meeting_date=meeting_date, meeting_year=year, text=body,
+                      items=tuple(items), cleaning=report)
+
+
+def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
+           garbled: list[tuple[int, int]]) -> list[Item]:
+    raw: list[tuple[Chunk, list[Party]]] = []
+    for sentence in sentences(body):
+        if outline.in_toc(sentence.start):
+            continue
+        inherited: list[Party] = []
+        for k, part in enumerate(parts(sentence)):
+            chunks, _reason = directive_chunks(part, first_in_sentence=k == 0)
+            if not chunks:
+                inherited = _update_inherited(inherited, part.text) or inherited
+                continue
+            trailing = _trailing_note(body, part.end)
+            for chunk in chunks:
+                parties = explicit_parties(_chunk_text(chunk) + trailing) or _subject_of(chunk)
+                if not parties:
+                    parties = list(inherited)
+                else:
+                    inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
+                raw.append((chunk, parties))
+                for c in chunk.clauses:
+                    heads = clause_head_parties(c.body) if not (c.modal or c.prohibition) else []
+                    if heads:
+                        inherited = heads
+    items = [_make_item(body, outline, chunk, parties, meeting, year, garbled) for chunk, parties in raw]
+    items = _drop_covered_headings(items, outline)
+    items = _dedupe(items)
+    return [it.model_copy(update={"id": f"{n:03d}-{hashlib.sha1(it.quote.encode()).hexdigest()[:6]}"})
+            for n, it in enumerate(items, 1)]
+
+
+def _chunk_text(chunk: Chunk) -> str:
+    return "".join(c.span.text for c in chunk.clauses)
+
+
+def _trailing_note(body: str, pos: int) -> str:
+    m = TRAILING.match(body, pos, timeout=MATCH_TIMEOUT_S)
+    if m is None:
+        m = TRAILING.match(body, pos + 1, timeout=MATCH_TIMEOUT_S)
+    return m.group(0) if m else ""
+
+
+def _subject_of(chunk: Chunk) -> list[Party]:
+    for c in chunk.clauses:
+        cue = c.modal if chunk.kind == "task" or not c.prohibition else c.prohibition
+        if cue and (not c.modal or not c.prohibition or cue[1] <= min(c.modal[1], c.prohibition[1])):
+            return subject_parties(c.span.text[c.body_offset: cue[1]])
+        if c.modal or c.prohibition or c.imperative:
+            return []
+    return []
+
+
+def _update_inherited(current: list[Party], text: str) -> list[Party]:
+    found: list[Party] = []
+    for clause in regex.split(r"[,:]", text):
+        heads = clause_head_parties(clause[strip_lead(clause):])
+        if heads:
+            found = heads
+    return found or current
+
+
+def _make_item(body: str, outline: Outline, chunk: Chunk, parties: list[Party], meeting: date | None,
+               year: int | None, garbled: list[tuple[int, int]]) -> Item:
+    start, end = chunk.start, chunk.end
+    while end > start and body[end - 1] in ",;。!?:":
+        end -= 1
+    quote = body[start:end]
+    text = quote[strip_lead(quote):] or quote
+    found = pick(quote)
+    deadline = None
+    if found:
+        before = quote[: found.match.start()][-EVENT_WINDOW:]
+        event = any(r.pattern.search(before, timeout=MATCH_TIMEOUT_S) for r in lexicon().event_trigger)
+        deadline = parse(found, meeting_date=meeting, meeting_year=year, event_relative=event)
+    warnings: list[str] = []
+    confidence = 0.9 if chunk.cue.startswith(("modal", "prohibit")) else 0.75
+    if any(a < end and start < b for a, b in garbled):
+        warnings.append("原文有乱码")
+        confidence = min(confidence, 0.4)
+    after = body[end: end + TRUNCATED_TAIL]
+    if (after[:1] == "\n" or not after) and quote[-1:] not in "。!?;\")”" and not _is_heading_item(start, outline):
+        warnings.append("原文截断")
+        confidence = min(confidence, 0.5)
+    if deadline and deadline.placeholder:
+        warnings.append("时限待明确")
+    rules = [chunk.cue]
+    return Item(id="", text=text, quote=quote, start=start, end=end, section=outline.section_at(start),
+                kind="prohibition" if chunk.kind == "prohibition" else "task", responsible=tuple(parties),
+                deadline=deadline, confidence=confidence, warnings=tuple(warnings), rules=tuple(rules))
+
+
+def _is_heading_item(start: int, outline: Outline) -> bool:
+    return any(h.start == start and h.level <= 4 for h in outline.headings)
+
+
+def _drop_covered_headings(items: list[Item], outline: Outline) -> list[Item]:
+    """A section title (一、 / (一)) is an item only when nothing below it is: no double counting."""
+    keep: list[Item] = []
+    for i, it in enumerate(items):
+        heading = next((h for h in outline.headings if h.start == it.start and h.level <= 2), None)
+        if heading is not None:
+            nxt = next((h for h in outline.headings if h.start > heading.start and h.level <= heading.level), None)
+            limit = nxt.start if nxt else 10**12
+            if any(it.end < o.start < limit for o in items[i + 1:]):
+                continue
+        keep.append(it)
+    return keep
+
+
+def _dedupe(items: list[Item]) -> list[Item]:
+    """Scraped pages repeat paragraphs (sometimes cut short): keep the first copy of each directive."""
+    keep: list[Item] = []
+    seen: list[str] = []
+    for it in items:
+        key = _norm(it.quote)
+        if len(key) >= 6 and any(key in s for s in seen):
+            continue
+        keep.append(it)
+        seen.append(key)
+    return keep

@@ -1,0 +1,127 @@
+"""Load the data files under lexicon/ and compile every pattern once with `regex`.
+
+Patterns are data that a policy officer can review; this module only validates and compiles them.
+Every rule carries a name so that an item can say which rules made it (``--explain``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import regex
+import yaml
+
+# Every match runs with a timeout so that no pattern can hang on hostile input.
+MATCH_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: regex.Pattern[str]
+    level: int = 0
+    kind: str = ""
+
+
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files("extractors").joinpath("lexicon", name).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"lexicon {name}: expected a mapping")
+    return data
+
+
+def _compile(raw: str, macros: dict[str, str] | None = None, flags: int = 0) -> regex.Pattern[str]:
+    for key, value in (macros or {}).items():
+        raw = raw.replace("{" + key + "}", value)
+    return regex.compile(raw, flags | regex.V0)
+
+
+def _rules(entries: list[dict[str, Any]], *, kind: str = "", macros: dict[str, str] | None = None,
+           flags: int = 0) -> tuple[Rule, ...]:
+    return tuple(
+        Rule(name=e["name"], pattern=_compile(e["pattern"], macros, flags), level=int(e.get("level", 0)),
+             kind=kind)
+        for e in entries
+    )
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    junk_line: tuple[Rule, ...]
+    junk_span: tuple[Rule, ...]
+    junk_tail: tuple[Rule, ...]
+    modal: tuple[Rule, ...]
+    prohibition: tuple[Rule, ...]
+    imperative_start: tuple[Rule, ...]
+    not_directive: tuple[Rule, ...]
+    connective: tuple[Rule, ...]
+    topic_clause: tuple[Rule, ...]
+    event_trigger: tuple[Rule, ...]
+    deadline: tuple[Rule, ...]  # ordered: within, by, recurring, immediate, asap
+    headings: tuple[Rule, ...]
+    ordinals: tuple[Rule, ...]
+    toc_marker: regex.Pattern[str]
+    org_suffixes: tuple[str, ...]
+    org_roles: tuple[str, ...]
+    non_party: frozenset[str]
+    plural_prefix: str
+    trim_lead: regex.Pattern[str]
+    separators: regex.Pattern[str]
+    lead_marker: regex.Pattern[str]
+    assist_marker: regex.Pattern[str]
+
+    def all_rules(self) -> list[Rule]:
+        groups = (self.junk_line, self.junk_span, self.junk_tail, self.modal, self.prohibition,
+                  self.imperative_start, self.not_directive, self.connective, self.topic_clause,
+                  self.event_trigger, self.deadline, self.headings, self.ordinals)
+        return [rule for group in groups for rule in group]
+
+
+DEADLINE_KINDS = ("within", "by", "recurring", "immediate", "asap")
+
+
+@cache
+def lexicon() -> Lexicon:
+    junk, cues, time, orgs, outline = (_load(f"{n}.yaml") for n in ("junk", "cues", "time", "orgs", "outline"))
+    macros = time.get("macros", {})
+    deadline: list[Rule] = []
+    for kind in DEADLINE_KINDS:
+        deadline.extend(_rules(time[kind], kind=kind, macros=macros))
+    multiline = regex.MULTILINE
+    return Lexicon(
+        junk_line=_rules(junk["line"], flags=multiline),
+        junk_span=_rules(junk["span"], flags=multiline),
+        junk_tail=_rules(junk["tail"], flags=multiline),
+        modal=_rules(cues["modal"]),
+        prohibition=_rules(cues["prohibition"]),
+        imperative_start=_rules(cues["imperative_start"]),
+        not_directive=_rules(cues["not_directive"]),
+        connective=_rules(cues["connective"]),
+        topic_clause=_rules(cues["topic_clause"]),
+        event_trigger=_rules(cues["event_trigger"]),
+        deadline=tuple(deadline),
+        headings=_rules(outline["headings"]),
+        ordinals=_rules(outline["ordinals"]),
+        toc_marker=_compile(outline["toc_marker"]),
+        org_suffixes=tuple(sorted(orgs["suffixes"], key=len, reverse=True)),
+        org_roles=tuple(sorted(orgs["roles"], key=len, reverse=True)),
+        non_party=frozenset(orgs["non_party"]),
+        plural_prefix=orgs["plural_prefix"],
+        trim_lead=_compile(orgs["trim_lead"]),
+        separators=_compile(orgs["separators"]),
+        lead_marker=_compile(orgs["lead_marker"]),
+        assist_marker=_compile(orgs["assist_marker"]),
+    )
+
+
+def first_match(rules: tuple[Rule, ...], text: str) -> tuple[Rule, regex.Match[str]] | None:
+    """The first rule (in data order) that matches anywhere in text."""
+    for rule in rules:
+        m = rule.pattern.search(text, timeout=MATCH_TIMEOUT_S)
+        if m:
+            return rule, m
+    return None
