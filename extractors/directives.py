@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import regex
 
 from extractors.deadlines import Found, pick
+from extractors.parties import subject_parties
 from extractors.rules import MATCH_TIMEOUT_S, Rule, lexicon
 from extractors.segment import Span, clauses
 
@@ -108,13 +109,13 @@ def analyse_clause(span: Span) -> Clause:
     return c
 
 
-def blocking_rule(cls: list[Clause]) -> str | None:
+def blocking_rule(cls: list[Clause]) -> tuple[str, int] | None:
     """The name of a narration/analysis rule that rules the part out, or None.
 
     It looks at the clauses up to the first cue: what comes before a directive frames it. A match after
     a modal in the same clause is ignored, since the modal governs it ("要巩固已取得的成果")."""
     lex = lexicon()
-    for c in cls:
+    for i, c in enumerate(cls):
         for rule in lex.not_directive:
             m = rule.pattern.search(c.body, timeout=MATCH_TIMEOUT_S)
             if not m:
@@ -122,10 +123,19 @@ def blocking_rule(cls: list[Clause]) -> str | None:
             modal_pos = c.modal[1] - c.body_offset if c.modal else None
             if modal_pos is not None and modal_pos < m.start() and rule.name.startswith(("past.", "situation.")):
                 continue
-            return rule.name
+            return rule.name, i
         if c.modal or c.prohibition or c.imperative:
             break
     return None
+
+
+def _opens_directive(c: Clause) -> bool:
+    if c.opens_with_modal():
+        return True
+    if not c.modal:
+        return False
+    prefix = c.span.text[c.body_offset: c.modal[1]]
+    return bool(subject_parties(prefix))
 
 
 def _kind_of(c: Clause) -> str:
@@ -159,7 +169,13 @@ def directive_chunks(part: Span, *, first_in_sentence: bool) -> tuple[list[Chunk
         return [], "no_cue"
     blocked = blocking_rule(cls)
     if blocked:
-        return [], blocked
+        name, where = blocked
+        cue = next(i for i, c in enumerate(cls) if c.modal or c.prohibition or c.imperative or i == len(cls) - 1)
+        # "市里建立了…体系,定点救治机构…储备人员要保持待命状态": narration first, then a directive with
+        # a subject of its own. The narration is dropped, the directive stays.
+        if not (name.startswith(("past.", "situation.")) and where < cue and _opens_directive(cls[cue])):
+            return [], name
+        cls = cls[cue:]
     chunks: list[Chunk] = []
     cur = Chunk(kind=_kind_of(cls[0]))
     for c in cls:

@@ -33,6 +33,10 @@ def org_name(token: str, lex: Lexicon | None = None) -> str | None:
     if not run:
         return None
     head = run.group(0)
+    if "的" in head:  # "所有开展核酸检测业务的检测机构" -> "检测机构"
+        head = head[head.rfind("的") + 1:]
+    if any(r.pattern.match(head, timeout=MATCH_TIMEOUT_S) for r in lex.imperative_start):
+        return None  # "加强市、县…" opens a verb phrase, not a name
     for role in lex.org_roles:
         if head.endswith(role) or head == role:
             return head if len(head) <= 12 else role

@@ -10,7 +10,7 @@ import regex
 from extractors import meta
 from extractors.clean import clean
 from extractors.deadlines import parse, pick
-from extractors.directives import Chunk, directive_chunks, strip_lead
+from extractors.directives import Chunk, Clause, directive_chunks, strip_lead
 from extractors.models import CleaningReport, Extraction, Item, Party, Span
 from extractors.outline import Outline, parse_outline
 from extractors.parties import TRAILING, clause_head_parties, explicit_parties, subject_parties
@@ -64,7 +64,8 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                     inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
                 raw.append((chunk, parties))
                 for c in chunk.clauses:
-                    heads = clause_head_parties(c.body) if not (c.modal or c.prohibition) else []
+                    heads = clause_head_parties(c.body) if not (c.modal or c.prohibition or c.imperative
+                                                                or c.topic) else []
                     if heads:
                         inherited = heads
     items = [_make_item(body, outline, chunk, parties, meeting, year, garbled) for chunk, parties in raw]
@@ -86,12 +87,25 @@ def _trailing_note(body: str, pos: int) -> str:
 
 
 def _subject_of(chunk: Chunk) -> list[Party]:
-    for c in chunk.clauses:
+    """The subject before the chunk's cue; failing that, a party opening an earlier clause of the chunk
+    ("各级卫生健康部门、医疗卫生机构人事变动比较大,要根据…")."""
+    for k, c in enumerate(chunk.clauses):
         cue = c.modal if chunk.kind == "task" or not c.prohibition else c.prohibition
-        if cue and (not c.modal or not c.prohibition or cue[1] <= min(c.modal[1], c.prohibition[1])):
-            return subject_parties(c.span.text[c.body_offset: cue[1]])
+        if cue:
+            found = subject_parties(c.span.text[c.body_offset: cue[1]])
+            return found or _look_back(chunk.clauses[:k])
         if c.modal or c.prohibition or c.imperative:
             return []
+    return []
+
+
+def _look_back(earlier: list[Clause]) -> list[Party]:
+    for c in reversed(earlier):
+        if c.imperative:
+            continue
+        heads = clause_head_parties(c.body.rstrip(",:"))
+        if heads:
+            return heads
     return []
 
 

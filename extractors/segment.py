@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import regex
 
-SENTENCE = regex.compile(r"[^。!?\n]+[。!?]*")
+SENTENCE = regex.compile(r"[^。!?\n]+(?:[。!?]+[”’」』]?)?")
 PART = regex.compile(r"[^;]+;?")
 CLAUSE = regex.compile(r"[^,:]+[,:]?")
 # Commas inside quotation marks or brackets do not end a clause ("“多点布控,及时预警”").
@@ -20,8 +20,8 @@ class Span:
     text: str
 
 
-def _split(pattern: regex.Pattern[str], text: str, offset: int) -> list[Span]:
-    masked = QUOTED.sub(lambda m: "\u0001" * len(m.group(0)), text)
+def _split(pattern: regex.Pattern[str], text: str, offset: int, *, mask: bool = True) -> list[Span]:
+    masked = QUOTED.sub(lambda m: "\u0001" * len(m.group(0)), text) if mask else text
     out = []
     for m in pattern.finditer(masked):
         s, e = m.start(), m.end()
@@ -35,7 +35,7 @@ def _split(pattern: regex.Pattern[str], text: str, offset: int) -> list[Span]:
 
 
 def sentences(text: str) -> list[Span]:
-    return _split(SENTENCE, text, 0)
+    return _split(SENTENCE, text, 0, mask=False)
 
 
 def parts(sentence: Span) -> list[Span]:
