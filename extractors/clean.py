@@ -18,7 +18,9 @@ _NEUTRAL = r"(?:de|le|men|zi|me|ne|ma|ba|zhe|guo|li|tou|shang|xia|lai|qu)"
 PINYIN_GLUED = regex.compile(rf"(?<=[\p{{Han}}a-zA-Z;?？])\((?:{_SYLLABLE}|{_NEUTRAL})\)")
 # "?lián)": the opening bracket and the character were lost; the "?" marks the hole.
 PINYIN_ORPHAN = regex.compile(rf"[?？]{_SYLLABLE}\)")
-GARBLED = regex.compile(r"\uFFFD+|[?？](?=[\p{Han}A-Za-z])|(?<=\p{Han})[;][\p{Han}]{1,3}[a-wyzA-WYZ](?=\p{Han})")
+GARBLED = regex.compile(
+    r"\uFFFD+|[?？](?=[\p{Han}A-Za-z])|(?<=\p{Han})[;][\p{Han}]{1,3}[a-wyzA-WYZ](?=\p{Han})"
+    r"|(?<=\p{Han})[a-wyzA-WYZ](?=\p{Han})")
 # 著 is 着 in modern usage except in these words (著作, 著名, 显著 …).
 ZHU_KEEP = regex.compile(r"著(?=[作名称述录书者])|(?<=[显名昭卓编原论专巨遗土译合])著")
 FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}

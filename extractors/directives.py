@@ -130,7 +130,7 @@ def blocking_rule(cls: list[Clause]) -> tuple[str, int] | None:
 
 
 def _opens_directive(c: Clause) -> bool:
-    if c.opens_with_modal():
+    if c.opens_with_modal() or c.imperative or c.opens_with_prohibition():
         return True
     if not c.modal:
         return False
@@ -167,15 +167,16 @@ def directive_chunks(part: Span, *, first_in_sentence: bool) -> tuple[list[Chunk
     has_modal = any(c.modal or c.prohibition for c in cls)
     if not has_modal and not cls[0].imperative:
         return [], "no_cue"
-    blocked = blocking_rule(cls)
-    if blocked:
+    while (blocked := blocking_rule(cls)) is not None:
         name, where = blocked
-        cue = next(i for i, c in enumerate(cls) if c.modal or c.prohibition or c.imperative or i == len(cls) - 1)
-        # "市里建立了…体系,定点救治机构…储备人员要保持待命状态": narration first, then a directive with
-        # a subject of its own. The narration is dropped, the directive stays.
-        if not (name.startswith(("past.", "situation.")) and where < cue and _opens_directive(cls[cue])):
+        # "市里建立了…体系,定点救治机构…储备人员要保持待命状态": narration, analysis or a call to
+        # "认识到…" comes first, then a directive of its own. The lead-in is dropped, the directive stays.
+        restart = None
+        if name.startswith(("past.", "situation.", "cognition.")):
+            restart = next((i for i in range(where + 1, len(cls)) if _opens_directive(cls[i])), None)
+        if restart is None:
             return [], name
-        cls = cls[cue:]
+        cls = cls[restart:]
     chunks: list[Chunk] = []
     cur = Chunk(kind=_kind_of(cls[0]))
     for c in cls:

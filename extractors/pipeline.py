@@ -19,7 +19,8 @@ from extractors.segment import parts, sentences
 
 NORM = regex.compile(r"[\p{P}\p{S}\s]+")
 EVENT_WINDOW = 12  # characters before a `within` expression searched for its triggering event
-TRUNCATED_TAIL = 2  # a directive that ends without punctuation at a paragraph end was cut by the site
+TRUNCATED_TAIL = 2
+PRONOUN_SUBJECT = regex.compile(r"^(?:我们|大家|你们|咱们|各位|同志们|我)")  # a directive that ends without punctuation at a paragraph end was cut by the site
 
 
 def _norm(text: str) -> str:
@@ -58,7 +59,7 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
             trailing = _trailing_note(body, part.end)
             for chunk in chunks:
                 parties = explicit_parties(_chunk_text(chunk) + trailing) or _subject_of(chunk)
-                if not parties:
+                if not parties and not _speaker_subject(chunk):
                     parties = list(inherited)
                 else:
                     inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
@@ -99,6 +100,13 @@ def _subject_of(chunk: Chunk) -> list[Party]:
     return []
 
 
+def _speaker_subject(chunk: Chunk) -> bool:
+    """True when the directive's own subject is the speaker or the audience (我们/大家要…): such a
+    clause names nobody, and must not inherit a party either."""
+    first = chunk.clauses[0]
+    return bool(PRONOUN_SUBJECT.match(first.body))
+
+
 def _look_back(earlier: list[Clause]) -> list[Party]:
     for c in reversed(earlier):
         if c.imperative:
@@ -137,7 +145,9 @@ def _make_item(body: str, outline: Outline, chunk: Chunk, parties: list[Party], 
         warnings.append("原文有乱码")
         confidence = min(confidence, 0.4)
     after = body[end: end + TRUNCATED_TAIL]
-    if (after[:1] == "\n" or not after) and quote[-1:] not in "。!?;\")”" and not _is_heading_item(start, outline):
+    line_start = body.rfind("\n", 0, start) + 1
+    if (after[:1] == "\n" or not after) and quote[-1:] not in "。!?;\")”" and end - line_start >= 30 \
+            and not _is_heading_item(start, outline):
         warnings.append("原文截断")
         confidence = min(confidence, 0.5)
     if deadline and deadline.placeholder:
