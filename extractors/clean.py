@@ -22,7 +22,8 @@ GARBLED = regex.compile(
     r"\uFFFD+|[?？](?=[\p{Han}A-Za-z])|(?<=\p{Han})[;][\p{Han}]{1,3}[a-wyzA-WYZ](?=\p{Han})"
     r"|(?<=\p{Han})[a-wyzA-WYZ](?=\p{Han})")
 # 著 is 着 in modern usage except in these words (著作, 著名, 显著 …).
-ZHU_KEEP = regex.compile(r"著(?=[作名称述录书者])|(?<=[显名昭卓编原论专巨遗土译合])著")
+ZHU_FOLD = regex.compile(r"(?<![显名昭卓编原论专巨遗土译合])著(?![作名称述录书者])")
+TRAD_SAMPLE = 4000  # characters compared to tell whether the source was Traditional
 FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 REDACTED = regex.compile(r"(?<![A-Za-z])[Xx×*]{1,4}(?![A-Za-z])")
 SENTENCE_END = "。!?;:…”』」)"
@@ -53,10 +54,11 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 
 def to_simplified(text: str) -> tuple[str, bool]:
     out = _t2s().convert(text)
-    changed = sum(a != b for a, b in zip(text, out, strict=False))
-    kept = {m.start() for m in ZHU_KEEP.finditer(out, timeout=MATCH_TIMEOUT_S)}
-    out = "".join("着" if ch == "著" and i not in kept else ch for i, ch in enumerate(out))
-    return out, changed > max(3, len(text) // 200)
+    sample = min(len(text), TRAD_SAMPLE)
+    changed = sum(a != b for a, b in zip(text[:sample], out[:sample], strict=False))
+    if "著" in out:
+        out = ZHU_FOLD.sub("着", out, timeout=MATCH_TIMEOUT_S)
+    return out, changed > max(3, sample // 200)
 
 
 def normalise_width(text: str) -> str:

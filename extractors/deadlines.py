@@ -5,12 +5,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import cn2an
 import regex
 
+from extractors.hits import Hit, HitIndex
 from extractors.models import Deadline
-from extractors.rules import MATCH_TIMEOUT_S, Rule, lexicon
+from extractors.rules import Rule, lexicon
 from extractors.workdays import add_workdays
 
 PLACEHOLDER = regex.compile(r"^[Xx×*＊]+$")
@@ -46,21 +48,14 @@ def to_number(raw: str) -> float | int | None:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def find_all(text: str) -> list[Found]:
-    found: list[Found] = []
-    taken: list[tuple[int, int]] = []
-    for rule in lexicon().deadline:
-        for m in rule.pattern.finditer(text, timeout=MATCH_TIMEOUT_S):
-            if any(m.start() < b and a < m.end() for a, b in taken):
-                continue  # an earlier, more specific rule already covers this span
-            taken.append((m.start(), m.end()))
-            found.append(Found(rule, m))
-    return found
-
-
-def pick(text: str) -> Found | None:
-    found = find_all(text)
+def pick(hits: list[Hit]) -> Found | None:
+    """The deadline of an item among the time expressions it holds: the most specific, then the first."""
+    found = [Found(h.rule, h.match) for h in hits]
     return min(found, key=lambda f: (f.rank, f.match.start())) if found else None
+
+
+def deadline_index(text: str) -> HitIndex:
+    return HitIndex(text, lexicon().deadline, shadow=True)
 
 
 def parse(found: Found, *, meeting_date: date | None, meeting_year: int | None,
@@ -73,10 +68,10 @@ def parse(found: Found, *, meeting_date: date | None, meeting_year: int | None,
         return _by(m, base, meeting_date, meeting_year)
     if kind == "recurring":
         return _recurring(m, base)
-    return Deadline(**base)  # type: ignore[arg-type]
+    return Deadline(**base)
 
 
-def _within(m: regex.Match[str], base: dict[str, str], meeting: date | None, event: bool) -> Deadline:
+def _within(m: regex.Match[str], base: dict[str, Any], meeting: date | None, event: bool) -> Deadline:
     amount = to_number(m.group("amount"))
     unit = UNITS.get(m.group("unit"), "day")
     due = None
@@ -94,7 +89,7 @@ def _within(m: regex.Match[str], base: dict[str, str], meeting: date | None, eve
             due = _add_months(meeting, int(12 * n))
         elif unit == "hour":
             due = meeting + timedelta(hours=n)
-    return Deadline(**base, unit=unit, amount=amount, placeholder=amount is None, due=due,  # type: ignore[arg-type]
+    return Deadline(**base, unit=unit, amount=amount, placeholder=amount is None, due=due,
                     event_relative=event)
 
 
@@ -113,14 +108,14 @@ def _year_of(raw: str | None, meeting: date | None, meeting_year: int | None) ->
     return ref
 
 
-def _by(m: regex.Match[str], base: dict[str, str], meeting: date | None, meeting_year: int | None) -> Deadline:
+def _by(m: regex.Match[str], base: dict[str, Any], meeting: date | None, meeting_year: int | None) -> Deadline:
     groups = m.groupdict()
     year = _year_of(groups.get("year"), meeting, meeting_year)
     if groups.get("period") in ("来年", "明年"):
         year = year + 1 if year else None
     if "month" in groups and groups["month"] is not None:
         if PLACEHOLDER.match(groups["month"]) or PLACEHOLDER.match(groups.get("day") or "1"):
-            return Deadline(**base, placeholder=True)  # type: ignore[arg-type]
+            return Deadline(**base, placeholder=True)
         month = int(to_number(groups["month"]) or 1)
         if groups.get("day"):
             day = int(to_number(groups["day"]) or 1)
@@ -130,14 +125,14 @@ def _by(m: regex.Match[str], base: dict[str, str], meeting: date | None, meeting
             day = {"上旬": 10, "中旬": 20}.get(edge, last)
         if year and meeting and date(year, month, min(day, 28)) < meeting and not groups.get("year"):
             year += 1  # "6月底前" said in November means next June
-        return Deadline(**base, due=_safe_date(year, month, day))  # type: ignore[arg-type]
+        return Deadline(**base, due=_safe_date(year, month, day))
     if groups.get("half") == "上半年":
-        return Deadline(**base, due=_safe_date(year, 6, 30))  # type: ignore[arg-type]
+        return Deadline(**base, due=_safe_date(year, 6, 30))
     if groups.get("which"):
         quarter = _quarter(groups["which"], meeting)
         return Deadline(**base, due=_safe_date(year, quarter * 3, 31 if quarter in (1, 4) else 30) if quarter
-                        else None)  # type: ignore[arg-type]
-    return Deadline(**base, due=_safe_date(year, 12, 31))  # type: ignore[arg-type]
+                        else None)
+    return Deadline(**base, due=_safe_date(year, 12, 31))
 
 
 def _quarter(which: str, meeting: date | None) -> int | None:
@@ -152,18 +147,18 @@ def _safe_date(year: int | None, month: int, day: int) -> date | None:
     return date(year, month, max(1, min(day, calendar.monthrange(year, month)[1])))
 
 
-def _recurring(m: regex.Match[str], base: dict[str, str]) -> Deadline:
+def _recurring(m: regex.Match[str], base: dict[str, Any]) -> Deadline:
     name, groups = base["rule"], m.groupdict()
     if name == "recurring.every_n_days":
         n = to_number(groups["amount"])
         rule = "FREQ=DAILY" + (f";INTERVAL={int(n)}" if n and n > 1 else "")
-        return Deadline(**base, rrule=rule, unit="day", amount=n, placeholder=n is None)  # type: ignore[arg-type]
+        return Deadline(**base, rrule=rule, unit="day", amount=n, placeholder=n is None)
     if name == "recurring.weekday":
-        return Deadline(**base, rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAYS[groups['weekday']]}")  # type: ignore[arg-type]
+        return Deadline(**base, rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAYS[groups['weekday']]}")
     if name == "recurring.monthly_day":
         day = int(to_number(groups["day"]) or 1)
-        return Deadline(**base, rrule=f"FREQ=MONTHLY;BYMONTHDAY={day}")  # type: ignore[arg-type]
+        return Deadline(**base, rrule=f"FREQ=MONTHLY;BYMONTHDAY={day}")
     rule = {"recurring.daily": "FREQ=DAILY", "recurring.weekly": "FREQ=WEEKLY", "recurring.monthly": "FREQ=MONTHLY",
             "recurring.quarterly": "FREQ=MONTHLY;INTERVAL=3", "recurring.half_yearly": "FREQ=MONTHLY;INTERVAL=6",
             "recurring.yearly": "FREQ=YEARLY"}[name]
-    return Deadline(**base, rrule=rule)  # type: ignore[arg-type]
+    return Deadline(**base, rrule=rule)

@@ -4,12 +4,14 @@ a multi-directive sentence splits into one checkable action each."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 import regex
 
-from extractors.deadlines import Found, pick
+from extractors.deadlines import Found, deadline_index, pick
+from extractors.hits import HitIndex
 from extractors.parties import subject_parties
-from extractors.rules import MATCH_TIMEOUT_S, Rule, lexicon
+from extractors.rules import Rule, alternation_rule, first_chars, lexicon
 from extractors.segment import Span, clauses
 
 # A modal this close to a clause start opens a new directive ("同时,要…", "各地要…").
@@ -27,7 +29,14 @@ class Clause:
     prohibition: tuple[Rule, int] | None = None
     imperative: Rule | None = None
     deadline: Found | None = None
-    topic: bool = False
+
+    @cached_property
+    def topic(self) -> bool:
+        """A clause that only names a topic ("对院感防控措施不落实的,") and belongs to the next one."""
+        if self.modal or self.prohibition:
+            return False
+        text = self.span.text.rstrip(",:")
+        return any(r.pattern.match(text) for r in lexicon().topic_clause)
 
     @property
     def body(self) -> str:
@@ -72,40 +81,57 @@ class Chunk:
 
 def strip_lead(text: str) -> int:
     """How many leading characters are ordinals and connectives ("一是", "同时,", "特别是")."""
-    lex = lexicon()
-    pos, changed = 0, True
-    while changed:
-        changed = False
-        m = ORDINAL_LEAD.match(text, pos, timeout=MATCH_TIMEOUT_S)
-        if m and m.end() > pos:
-            pos, changed = m.end(), True
-        for rule in lex.connective:
-            m = rule.pattern.match(text[pos:], timeout=MATCH_TIMEOUT_S)
-            if m and m.end() > 0:
-                pos, changed = pos + m.end(), True
-    return pos
+    if text[:1] not in lead_chars():
+        return 0
+    m = lead_pattern().match(text)
+    return m.end() if m else 0
 
 
-def analyse_clause(span: Span) -> Clause:
-    lex = lexicon()
+@cache
+def lead_chars() -> frozenset[str]:
+    connective: set[str] = set()
+    for rule in lexicon().connective:
+        chars = first_chars(rule.pattern.pattern)
+        if chars is None:
+            raise ValueError(f"{rule.name}: a connective must start with a word")
+        connective |= chars
+    return frozenset(connective | set("一二三四五六七八九十(0123456789第"))
+
+
+@cache
+def imperative_rules() -> tuple[tuple[Rule, frozenset[str] | None], ...]:
+    return tuple((r, first_chars(r.pattern.pattern)) for r in lexicon().imperative_start)
+
+
+@cache
+def lead_pattern() -> regex.Pattern[str]:
+    connectives = "|".join(r.pattern.pattern.lstrip("^") for r in lexicon().connective)
+    return regex.compile(f"(?:{ORDINAL_LEAD.pattern.lstrip('^')}|{connectives})*")
+
+
+class TextHits:
+    """Cue and deadline hits of one text, computed once (see extractors.hits)."""
+
+    def __init__(self, text: str) -> None:
+        lex = lexicon()
+        self.modal = HitIndex(text, lex.modal)
+        self.prohibition = HitIndex(text, lex.prohibition)
+        self.deadline = deadline_index(text)
+
+
+def analyse_clause(span: Span, hits: TextHits) -> Clause:
     c = Clause(span=span, body_offset=strip_lead(span.text))
     text = span.text
-    hits = [(m.start(), r) for r in lex.modal if (m := r.pattern.search(text, c.body_offset,
-                                                                       timeout=MATCH_TIMEOUT_S))]
-    if hits:
-        pos, rule = min(hits, key=lambda h: h[0])
-        c.modal = (rule, pos)
-    hits = [(m.start(), r) for r in lex.prohibition if (m := r.pattern.search(text, c.body_offset,
-                                                                             timeout=MATCH_TIMEOUT_S))]
-    if hits:
-        pos, rule = min(hits, key=lambda h: h[0])
-        c.prohibition = (rule, pos)
-    for rule in lex.imperative_start:
-        if rule.pattern.match(c.body, timeout=MATCH_TIMEOUT_S):
+    body_start = span.start + c.body_offset
+    if (h := hits.modal.first(body_start, span.end)) is not None:
+        c.modal = (h.rule, h.start - span.start)
+    if (h := hits.prohibition.first(body_start, span.end)) is not None:
+        c.prohibition = (h.rule, h.start - span.start)
+    first = text[c.body_offset: c.body_offset + 1]
+    for rule, chars in imperative_rules():
+        if (chars is None or first in chars) and rule.pattern.match(c.body):
             c.imperative = rule
-    c.deadline = pick(text)
-    c.topic = bool(not c.modal and not c.prohibition and any(
-        r.pattern.match(text.rstrip(",:"), timeout=MATCH_TIMEOUT_S) for r in lex.topic_clause))
+    c.deadline = pick(hits.deadline.within(span.start, span.end))
     return c
 
 
@@ -116,12 +142,13 @@ def blocking_rule(cls: list[Clause]) -> tuple[str, int] | None:
     a modal in the same clause is ignored, since the modal governs it ("要巩固已取得的成果")."""
     lex = lexicon()
     for i, c in enumerate(cls):
-        for rule in lex.not_directive:
-            m = rule.pattern.search(c.body, timeout=MATCH_TIMEOUT_S)
-            if not m:
-                continue
+        body = c.body
+        pos = 0
+        while (m := lex.not_directive_any.search(body, pos)) is not None:
+            rule = alternation_rule(lex.not_directive, m)
             modal_pos = c.modal[1] - c.body_offset if c.modal else None
             if modal_pos is not None and modal_pos < m.start() and rule.name.startswith(("past.", "situation.")):
+                pos = m.start() + 1
                 continue
             return rule.name, i
         if c.modal or c.prohibition or c.imperative:
@@ -159,9 +186,9 @@ def _should_split(cur: Chunk, c: Clause) -> bool:
     return False
 
 
-def directive_chunks(part: Span, *, first_in_sentence: bool) -> tuple[list[Chunk], str | None]:
+def directive_chunks(part: Span, hits: TextHits) -> tuple[list[Chunk], str | None]:
     """Split a ;-part into directive chunks. Returns ([], reason) when the part is not a directive."""
-    cls = [analyse_clause(s) for s in clauses(part)]
+    cls = [analyse_clause(s, hits) for s in clauses(part)]
     if not cls:
         return [], "empty"
     has_modal = any(c.modal or c.prohibition for c in cls)

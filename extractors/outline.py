@@ -25,24 +25,35 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True)
 class Outline:
-    headings: tuple[Heading, ...]
-    toc: tuple[tuple[int, int], ...]  # spans that are a table of contents
+    def __init__(self, headings: tuple[Heading, ...], toc: tuple[tuple[int, int], ...]) -> None:
+        self.headings = headings
+        self.toc = toc  # spans that are a table of contents
+        self.starts = [h.start for h in headings]
+        self.by_start = {h.start: h for h in headings}
+        # The path in force after each heading, computed once: outer to inner.
+        self.paths: list[tuple[Heading, ...]] = []
+        path: list[Heading] = []
+        for h in headings:
+            while path and path[-1].level >= h.level:
+                path.pop()
+            path.append(h)
+            self.paths.append(tuple(path))
+        # Where each heading's section ends: the next heading of the same or a higher level.
+        self.section_end: dict[int, int] = {}
+        open_: list[Heading] = []
+        for h in headings:
+            while open_ and open_[-1].level >= h.level:
+                self.section_end[open_.pop().start] = h.start
+            open_.append(h)
 
     def in_toc(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.toc)
 
     def path_at(self, pos: int) -> tuple[Heading, ...]:
         """The heading path in force at pos: the latest heading of each level, outer to inner."""
-        starts = [h.start for h in self.headings]
-        k = bisect.bisect_right(starts, pos)
-        path: list[Heading] = []
-        for h in self.headings[:k]:
-            while path and path[-1].level >= h.level:
-                path.pop()
-            path.append(h)
-        return tuple(path)
+        k = bisect.bisect_right(self.starts, pos)
+        return self.paths[k - 1] if k else ()
 
     def section_at(self, pos: int) -> str:
         return " > ".join(h.marker + h.text for h in self.path_at(pos))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from extractors.models import Party, PartyRole
-from extractors.rules import MATCH_TIMEOUT_S, Lexicon, lexicon
+from extractors.rules import Lexicon, lexicon
 
 NAME_RUN = regex.compile(r"[\p{Han}]+(?:\([\p{Han}]{1,10}\))?(?:[\p{Han}]+)?")
 MAX_SUBJECT = 30
@@ -16,6 +18,7 @@ LEAD_ASSIST = regex.compile(
     r"(?:由)?(?P<lead>[\p{Han}()、和及]{2,40}?)牵头[,、]?(?:(?P<assist>[\p{Han}()、和及]{2,40}?)(?:配合|参加|参与|协助|按职责分工负责))?")
 # "(区卫健局、区疾控中心负责。列第一位者为牵头单位)" / "牵头单位:A;配合单位:B"
 TRAILING = regex.compile(r"\((?P<names>[^()]{2,80}?)负责[。.]?(?P<first>列第一位者?为牵头单位)?\)")
+LABEL_ROLES: dict[str, PartyRole] = {"牵头单位": "lead", "配合单位": "assist", "协办单位": "assist"}
 LABELLED = regex.compile(r"(?P<label>牵头单位|责任单位|配合单位|协办单位)[:](?P<names>[^;。)]{2,80})")
 
 
@@ -23,29 +26,31 @@ def _clean_token(token: str, lex: Lexicon) -> str:
     prev = None
     while prev != token:
         prev = token
-        token = lex.trim_lead.sub("", token, count=1, timeout=MATCH_TIMEOUT_S).strip()
+        token = lex.trim_lead.sub("", token, count=1).strip()
     return token
 
 
-def org_name(token: str, lex: Lexicon | None = None) -> str | None:
+@lru_cache(maxsize=8192)
+def org_name(token: str) -> str | None:
     """The party name at the front of token, or None: '医疗卫生机构人事变动比较大' -> '医疗卫生机构'."""
-    lex = lex or lexicon()
+    lex = lexicon()
     token = _clean_token(token, lex)
-    run = NAME_RUN.match(token, timeout=MATCH_TIMEOUT_S)
+    run = NAME_RUN.match(token)
     if not run:
         return None
     head = run.group(0)
     if "的" in head:  # "所有开展核酸检测业务的检测机构" -> "检测机构"
         head = head[head.rfind("的") + 1:]
-    if any(r.pattern.match(head, timeout=MATCH_TIMEOUT_S) for r in lex.imperative_start):
+    if any(r.pattern.match(head) for r in lex.imperative_start):
         return None  # "加强市、县…" opens a verb phrase, not a name
     for role in lex.org_roles:
         if head.endswith(role) or head == role:
             return head if len(head) <= 12 else role
     best = 0
+    suffixes = lex.org_suffix_set
     for i in range(2, len(head) + 1):
         piece = head[:i]
-        suffix = next((s for s in lex.org_suffixes if piece.endswith(s)), None)
+        suffix = next((piece[-n:] for n in (4, 3, 2, 1) if piece[-n:] in suffixes), None)
         if suffix and (i == len(head) or (head[i] != "(" and (len(suffix) > 1 or head[i] in NAME_BOUNDARY))):
             best = i
         elif piece.endswith(")") and any(piece[: piece.rfind("(")].endswith(s) for s in lex.org_suffixes):
@@ -61,8 +66,8 @@ def org_name(token: str, lex: Lexicon | None = None) -> str | None:
 def parse_names(text: str, role: PartyRole, rule: str, lex: Lexicon | None = None) -> list[Party]:
     lex = lex or lexicon()
     out: list[Party] = []
-    for token in lex.separators.split(text, timeout=MATCH_TIMEOUT_S):
-        name = org_name(token.strip(), lex)
+    for token in lex.separators.split(text):
+        name = org_name(token.strip())
         if name and all(p.name != name for p in out):
             out.append(Party(name=name, role=role, rule=rule))
     return out
@@ -80,8 +85,8 @@ def clause_head_parties(clause: str) -> list[Party]:
     """Parties that open a clause with no modal ("各级卫生健康部门、医疗卫生机构人事变动比较大")."""
     lex = lexicon()
     out: list[Party] = []
-    for token in lex.separators.split(clause, timeout=MATCH_TIMEOUT_S):
-        name = org_name(token.strip(), lex)
+    for token in lex.separators.split(clause):
+        name = org_name(token.strip())
         if not name:
             break
         out.append(Party(name=name, role="owner", rule="party.inherited"))
@@ -94,19 +99,19 @@ def explicit_parties(text: str) -> list[Party]:
     """牵头/配合 grammar and 分工方案 notes, which outrank a bare subject."""
     lex = lexicon()
     found: list[Party] = []
-    m = TRAILING.search(text, timeout=MATCH_TIMEOUT_S)
+    m = TRAILING.search(text) if "负责" in text else None
     if m:
         names = parse_names(m.group("names"), "owner", "party.trailing", lex)
         if names and m.group("first"):
             names = [names[0].model_copy(update={"role": "lead"})] + [
                 p.model_copy(update={"role": "assist"}) for p in names[1:]]
         return names
-    for m in LABELLED.finditer(text, timeout=MATCH_TIMEOUT_S):
-        role: PartyRole = {"牵头单位": "lead", "配合单位": "assist", "协办单位": "assist"}.get(m.group("label"), "owner")  # type: ignore[assignment]
+    for m in LABELLED.finditer(text) if "单位:" in text else ():
+        role = LABEL_ROLES.get(m.group("label"), "owner")
         found += parse_names(m.group("names"), role, "party.labelled", lex)
     if found:
         return found
-    m = LEAD_ASSIST.search(text, timeout=MATCH_TIMEOUT_S)
+    m = LEAD_ASSIST.search(text) if "牵头" in text else None
     if m:
         lead_text = regex.split(r"[,;]", m.group("lead"))[-1]
         found += parse_names(lead_text, "lead", "party.lead", lex)

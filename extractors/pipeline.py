@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from datetime import date
 
@@ -10,17 +11,19 @@ import regex
 from extractors import meta
 from extractors.clean import clean
 from extractors.deadlines import parse, pick
-from extractors.directives import Chunk, Clause, directive_chunks, strip_lead
+from extractors.directives import Chunk, Clause, TextHits, directive_chunks, strip_lead
 from extractors.models import CleaningReport, Extraction, Item, Party, Span
 from extractors.outline import Outline, parse_outline
 from extractors.parties import TRAILING, clause_head_parties, explicit_parties, subject_parties
-from extractors.rules import MATCH_TIMEOUT_S, lexicon
+from extractors.rules import lexicon
 from extractors.segment import parts, sentences
 
 NORM = regex.compile(r"[\p{P}\p{S}\s]+")
 EVENT_WINDOW = 12  # characters before a `within` expression searched for its triggering event
+# A directive that ends without punctuation at a paragraph end was cut short by the site.
 TRUNCATED_TAIL = 2
-PRONOUN_SUBJECT = regex.compile(r"^(?:我们|大家|你们|咱们|各位|同志们|我)")  # a directive that ends without punctuation at a paragraph end was cut by the site
+MIN_DUP_KEY = 6  # characters of a normalised quote that index it for the duplicate check
+PRONOUN_SUBJECT = regex.compile(r"^(?:我们|大家|你们|咱们|各位|同志们|我)")
 
 
 def _norm(text: str) -> str:
@@ -47,12 +50,13 @@ def extract(text: str, *, meeting_date: date | None = None) -> Extraction:
 def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
            garbled: list[tuple[int, int]]) -> list[Item]:
     raw: list[tuple[Chunk, list[Party]]] = []
+    hits = TextHits(body)
     for sentence in sentences(body):
         if outline.in_toc(sentence.start):
             continue
         inherited: list[Party] = []
-        for k, part in enumerate(parts(sentence)):
-            chunks, _reason = directive_chunks(part, first_in_sentence=k == 0)
+        for part in parts(sentence):
+            chunks, _reason = directive_chunks(part, hits)
             if not chunks:
                 inherited = _update_inherited(inherited, part.text) or inherited
                 continue
@@ -69,7 +73,7 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                                                                 or c.topic) else []
                     if heads:
                         inherited = heads
-    items = [_make_item(body, outline, chunk, parties, meeting, year, garbled) for chunk, parties in raw]
+    items = [_make_item(body, outline, chunk, parties, meeting, year, garbled, hits) for chunk, parties in raw]
     items = _drop_covered_headings(items, outline)
     items = _dedupe(items)
     return [it.model_copy(update={"id": f"{n:03d}-{hashlib.sha1(it.quote.encode()).hexdigest()[:6]}"})
@@ -81,9 +85,9 @@ def _chunk_text(chunk: Chunk) -> str:
 
 
 def _trailing_note(body: str, pos: int) -> str:
-    m = TRAILING.match(body, pos, timeout=MATCH_TIMEOUT_S)
+    m = TRAILING.match(body, pos)
     if m is None:
-        m = TRAILING.match(body, pos + 1, timeout=MATCH_TIMEOUT_S)
+        m = TRAILING.match(body, pos + 1)
     return m.group(0) if m else ""
 
 
@@ -127,17 +131,17 @@ def _update_inherited(current: list[Party], text: str) -> list[Party]:
 
 
 def _make_item(body: str, outline: Outline, chunk: Chunk, parties: list[Party], meeting: date | None,
-               year: int | None, garbled: list[tuple[int, int]]) -> Item:
+               year: int | None, garbled: list[tuple[int, int]], hits: TextHits) -> Item:
     start, end = chunk.start, chunk.end
     while end > start and body[end - 1] in ",;。!?:":
         end -= 1
     quote = body[start:end]
     text = quote[strip_lead(quote):] or quote
-    found = pick(quote)
+    found = pick(hits.deadline.within(start, end))
     deadline = None
     if found:
-        before = quote[: found.match.start()][-EVENT_WINDOW:]
-        event = any(r.pattern.search(before, timeout=MATCH_TIMEOUT_S) for r in lexicon().event_trigger)
+        before = body[max(start, found.match.start() - EVENT_WINDOW): found.match.start()]
+        event = any(r.pattern.search(before) for r in lexicon().event_trigger)
         deadline = parse(found, meeting_date=meeting, meeting_year=year, event_relative=event)
     warnings: list[str] = []
     confidence = 0.9 if chunk.cue.startswith(("modal", "prohibit")) else 0.75
@@ -159,31 +163,40 @@ def _make_item(body: str, outline: Outline, chunk: Chunk, parties: list[Party], 
 
 
 def _is_heading_item(start: int, outline: Outline) -> bool:
-    return any(h.start == start and h.level <= 4 for h in outline.headings)
+    heading = outline.by_start.get(start)
+    return heading is not None and heading.level <= 4
 
 
 def _drop_covered_headings(items: list[Item], outline: Outline) -> list[Item]:
     """A section title (一、 / (一)) is an item only when nothing below it is: no double counting."""
+    starts = [it.start for it in items]
     keep: list[Item] = []
-    for i, it in enumerate(items):
-        heading = next((h for h in outline.headings if h.start == it.start and h.level <= 2), None)
-        if heading is not None:
-            nxt = next((h for h in outline.headings if h.start > heading.start and h.level <= heading.level), None)
-            limit = nxt.start if nxt else 10**12
-            if any(it.end < o.start < limit for o in items[i + 1:]):
+    for it in items:
+        heading = outline.by_start.get(it.start)
+        if heading is not None and heading.level <= 2:
+            limit = outline.section_end.get(heading.start, 10**12)
+            k = bisect.bisect_right(starts, it.end)
+            if k < len(starts) and starts[k] < limit:
                 continue
         keep.append(it)
     return keep
 
 
 def _dedupe(items: list[Item]) -> list[Item]:
-    """Scraped pages repeat paragraphs (sometimes cut short): keep the first copy of each directive."""
+    """Scraped pages repeat paragraphs, sometimes cut short: keep the first copy of each directive.
+
+    A later item whose text is contained in an earlier one is a copy. Candidates are looked up by the
+    first and last characters of the key, so the check stays linear on megabyte inputs."""
     keep: list[Item] = []
-    seen: list[str] = []
+    by_head: dict[str, list[str]] = {}
+    by_tail: dict[str, list[str]] = {}
     for it in items:
         key = _norm(it.quote)
-        if len(key) >= 6 and any(key in s for s in seen):
-            continue
+        if len(key) >= MIN_DUP_KEY:
+            head, tail = key[:MIN_DUP_KEY], key[-MIN_DUP_KEY:]
+            if any(key in s for s in by_head.get(head, ())) or any(key in s for s in by_tail.get(tail, ())):
+                continue
+            by_head.setdefault(head, []).append(key)
+            by_tail.setdefault(tail, []).append(key)
         keep.append(it)
-        seen.append(key)
     return keep

@@ -49,7 +49,7 @@ def _rules(entries: list[dict[str, Any]], *, kind: str = "", macros: dict[str, s
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     junk_line: tuple[Rule, ...]
     junk_span: tuple[Rule, ...]
@@ -73,6 +73,8 @@ class Lexicon:
     separators: regex.Pattern[str]
     lead_marker: regex.Pattern[str]
     assist_marker: regex.Pattern[str]
+    org_suffix_set: frozenset[str]
+    not_directive_any: regex.Pattern[str]  # all not_directive rules in one alternation, group gN = rule N
 
     def all_rules(self) -> list[Rule]:
         groups = (self.junk_line, self.junk_span, self.junk_tail, self.modal, self.prohibition,
@@ -115,7 +117,31 @@ def lexicon() -> Lexicon:
         separators=_compile(orgs["separators"]),
         lead_marker=_compile(orgs["lead_marker"]),
         assist_marker=_compile(orgs["assist_marker"]),
+        org_suffix_set=frozenset(orgs["suffixes"]),
+        not_directive_any=_alternation(cues["not_directive"]),
     )
+
+
+def _alternation(entries: list[dict[str, Any]]) -> regex.Pattern[str]:
+    """One pattern for a whole rule group, so a clause is scanned once; group gN names rule N."""
+    return regex.compile("|".join(f"(?P<g{n}>{e['pattern']})" for n, e in enumerate(entries)))
+
+
+FIRST_LITERAL = regex.compile(r"(?:^\^?+|\((?:\?:)?+|\|)(\p{Han})")
+OPAQUE_START = regex.compile(r"(?:^\^?+|\((?:\?:)?+|\|)(?![\p{Han}(])")
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of an alternation-of-words pattern can start with, or None when the
+    pattern may start otherwise. Lets a caller skip the regex call for most clauses."""
+    if OPAQUE_START.search(pattern):
+        return None
+    return frozenset(FIRST_LITERAL.findall(pattern))
+
+
+def alternation_rule(rules: tuple[Rule, ...], m: regex.Match[str]) -> Rule:
+    index = int(str(m.lastgroup)[1:])
+    return rules[index]
 
 
 def first_match(rules: tuple[Rule, ...], text: str) -> tuple[Rule, regex.Match[str]] | None:

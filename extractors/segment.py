@@ -6,11 +6,16 @@ from dataclasses import dataclass
 
 import regex
 
-SENTENCE = regex.compile(r"[^。!?\n]+(?:[。!?]+[”’」』]?)?")
+# A "?" glued between characters is a lost character (mojibake), not a question mark.
+SENTENCE = regex.compile(r"(?:[^。!?\n]|\?(?=[\p{Han}A-Za-z]))+(?:[。!?]+[”’」』]?)?")
+# Clauses are capped in length: per-clause patterns then always run on short strings, which is what
+# lets them skip the regex timeout that the whole-text scans keep (see extractors.rules).
+MAX_CLAUSE = 600
 PART = regex.compile(r"[^;]+;?")
-CLAUSE = regex.compile(r"[^,:]+[,:]?")
+CLAUSE = regex.compile(r"[^,:]{1,600}[,:]?")
 # Commas inside quotation marks or brackets do not end a clause ("“多点布控,及时预警”").
 QUOTED = regex.compile(r"“[^”]{0,80}”|\([^)]{0,40}\)|《[^》]{0,60}》")
+MASK = "\u0001"
 
 
 @dataclass(frozen=True)
@@ -18,29 +23,40 @@ class Span:
     start: int
     end: int
     text: str
+    masked: str = ""  # text with quoted/bracketed runs blanked out, same length
 
 
-def _split(pattern: regex.Pattern[str], text: str, offset: int, *, mask: bool = True) -> list[Span]:
-    masked = QUOTED.sub(lambda m: "\u0001" * len(m.group(0)), text) if mask else text
+def _split(pattern: regex.Pattern[str], span: Span) -> list[Span]:
     out = []
+    text, masked = span.text, span.masked or span.text
     for m in pattern.finditer(masked):
         s, e = m.start(), m.end()
         raw = text[s:e]
         stripped = raw.strip()
         if not stripped:
             continue
-        lead = len(raw) - len(raw.lstrip())
-        out.append(Span(offset + s + lead, offset + s + lead + len(stripped), stripped))
+        lead = s + len(raw) - len(raw.lstrip())
+        out.append(Span(span.start + lead, span.start + lead + len(stripped), stripped,
+                        masked[lead: lead + len(stripped)]))
     return out
 
 
 def sentences(text: str) -> list[Span]:
-    return _split(SENTENCE, text, 0, mask=False)
+    masked = QUOTED.sub(lambda m: MASK * len(m.group(0)), text)
+    # Sentences split on the raw text (a quoted "。" still ends a sentence); parts and clauses on the mask.
+    out = []
+    for m in SENTENCE.finditer(text):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if stripped:
+            s = m.start() + len(raw) - len(raw.lstrip())
+            out.append(Span(s, s + len(stripped), stripped, masked[s: s + len(stripped)]))
+    return out
 
 
 def parts(sentence: Span) -> list[Span]:
-    return _split(PART, sentence.text, sentence.start)
+    return _split(PART, sentence)
 
 
 def clauses(part: Span) -> list[Span]:
-    return _split(CLAUSE, part.text, part.start)
+    return _split(CLAUSE, part)
