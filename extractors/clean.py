@@ -28,6 +28,8 @@ FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 REDACTED = regex.compile(r"(?<![A-Za-z])[Xx×*]{1,4}(?![A-Za-z])")
 SENTENCE_END = "。!?;:…”』」)"
 TITLE_END = regex.compile(r"(讲话|发言|报告|会议|召开|通知|方案|意见|纪要|致辞)$")
+LONG_LINE = 30
+INNER_PUNCT = regex.compile(r"[,、:]")
 HAN_GAP = regex.compile(r"(?<=[^\sA-Za-z0-9])[ \t]+(?=[^\sA-Za-z0-9])")
 
 
@@ -122,7 +124,8 @@ def _continues(prev: str, line: str, lex: Lexicon) -> bool:
         return True
     if prev[-1] in SENTENCE_END or _starts_heading(prev, lex) or TITLE_END.search(prev):
         return False
-    return len(prev) >= 30
+    # A sentence in progress (it has inner punctuation) or a long line; a short bare line is a headline.
+    return len(prev) >= LONG_LINE or bool(INNER_PUNCT.search(prev))
 
 
 def clean(text: str) -> Cleaned:

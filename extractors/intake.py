@@ -9,7 +9,7 @@ import regex
 from charset_normalizer import from_bytes
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-MIN_HAN = 20  # fewer Chinese characters than this is not a speech
+MIN_HAN = 6  # fewer Chinese characters than this is not a directive at all
 HAN = regex.compile(r"\p{Han}")
 
 
@@ -30,14 +30,12 @@ class Document:
 
 
 def _decode_text(data: bytes) -> tuple[str, str]:
-    for enc in ("utf-8-sig", "gb18030", "big5"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if enc != "big5" or HAN.search(text):
-            return text, enc.replace("-sig", "")
-    best = from_bytes(data).best()
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Big5 bytes often decode as valid (but meaningless) GB18030, so the choice is made by coherence.
+    best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
     if best is None:
         raise IntakeError("binary", "无法识别的文件编码,可能是二进制文件 / not a text file")
     return str(best), best.encoding

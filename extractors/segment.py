@@ -16,6 +16,7 @@ CLAUSE = regex.compile(r"[^,:]{1,600}[,:]?")
 # Commas inside quotation marks or brackets do not end a clause ("“多点布控,及时预警”").
 QUOTED = regex.compile(r"“[^”]{0,80}”|\([^)]{0,40}\)|《[^》]{0,60}》")
 MASK = "\u0001"
+BRACKETED = regex.compile(r"\([^()\n]{0,80}\)")
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,12 @@ def _split(pattern: regex.Pattern[str], span: Span) -> list[Span]:
 
 def sentences(text: str) -> list[Span]:
     masked = QUOTED.sub(lambda m: MASK * len(m.group(0)), text)
-    # Sentences split on the raw text (a quoted "。" still ends a sentence); parts and clauses on the mask.
+    # A "。" inside brackets ("(A、B负责。列第一位者为牵头单位)") does not end the sentence; one inside
+    # quotation marks does (a quoted instruction is a sentence of its own). Parts and clauses split on the mask.
+    bracketed = BRACKETED.sub(lambda m: MASK * len(m.group(0)), text)
     out = []
-    for m in SENTENCE.finditer(text):
-        raw = m.group(0)
+    for m in SENTENCE.finditer(bracketed):
+        raw = text[m.start(): m.end()]
         stripped = raw.strip()
         if stripped:
             s = m.start() + len(raw) - len(raw.lstrip())
