@@ -61,9 +61,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from extractors.bench import run_bench
+    if args.target in ("extract", "all"):
+        from extractors.bench import run_bench
 
-    print(run_bench(repeats=args.repeats, max_mb=args.max_mb))
+        print(run_bench(repeats=args.repeats, max_mb=args.max_mb))
+    if args.target in ("store", "all"):
+        import os
+
+        from checklists.bench import run_store_bench
+
+        url = args.pg_url or os.environ.get("DUBAN_DATABASE__URL", "")
+        print(run_store_bench(pg_url=url if url.startswith("postgresql") else None, repeats=args.repeats))
+    if args.target in ("scheduler", "all"):
+        from bot.scheduler_bench import run_scheduler_bench
+
+        print(run_scheduler_bench(pg_url=args.pg_url, repeats=args.repeats))
     return 0
 
 
@@ -103,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("-v", "--verbose", action="store_true")
     ev.set_defaults(func=cmd_eval)
     b = sub.add_parser("bench", help="性能基准")
+    b.add_argument("target", nargs="?", choices=["extract", "store", "scheduler", "all"], default="extract")
+    b.add_argument("--pg-url", default=None, help="PostgreSQL 基准使用的数据库(会新建并删除临时 schema)")
     b.add_argument("--repeats", type=int, default=5)
     b.add_argument("--max-mb", type=float, default=5.0)
     b.set_defaults(func=cmd_bench)

@@ -68,6 +68,7 @@ def colour(*, status: Status, due: date | None, created: date, today: date, prog
         return Colour.YELLOW
     if due is not None and progress < pace(created, due, today, progress).elapsed_pct - 10 and today > created:
         return Colour.YELLOW
-    if due is not None and workdays_between(today, due) <= blue_days:
+    # Calendar days bound working days from above, so a far due date needs no day-by-day count.
+    if due is not None and (due - today).days <= 3 * blue_days + 14 and workdays_between(today, due) <= blue_days:
         return Colour.BLUE
     return Colour.NORMAL

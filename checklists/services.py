@@ -110,7 +110,7 @@ class ChecklistService:
             directory.record_unmatched(s, checklist.id, [p.name for it in checklist.items for p in it.parties])
             self._event(s, checklist.id, None, owner or SYSTEM, "create", None, Status.UNSIGNED,
                         {"items": len(checklist.items), "title": checklist.title})
-        return self.get(checklist.id)
+            return self._checklist_view(s, checklist)
 
     # ---- reading -------------------------------------------------------------------------------------
     def get(self, checklist_id: str) -> ChecklistView:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 
+@lru_cache(maxsize=8192)
 def is_workday(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
