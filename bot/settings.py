@@ -23,6 +23,9 @@ class SlackSettings(BaseModel):
     http_port: int = 3000
     max_upload_mb: float = 5.0
     supervisor_channel: str = ""
+    # Slack allows about one message per second per channel; long checklists are paced to stay under it.
+    post_interval_seconds: float = 1.0
+    retry_max: int = 3
 
     @field_validator("api_base_url")
     @classmethod

@@ -190,3 +190,32 @@ class SendRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ProcessedEventRow(Base):
+    """Slack retries events: an event id seen once is never handled again, on any instance."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DraftRow(Base):
+    """An extraction under review by the person who sent it, before it is published as a checklist."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32), default="")  # where the speech came in
+    thread_ts: Mapped[str] = mapped_column(String(32), default="")  # the "正在解析…" message
+    extraction: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    supervisors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | publishing | published | cancelled
+    checklist_id: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy idiom)
