@@ -180,7 +180,17 @@ def cmd_directory_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bot(args: argparse.Namespace) -> int:
+    from bot.main import run_bot
+
+    return run_bot(http_port=args.http)
+
+
 def register_commands(sub: Sub) -> None:
+    b = sub.add_parser("bot", help="运行 Slack 机器人(默认 Socket Mode)")
+    b.add_argument("--http", type=int, metavar="PORT", help="HTTP 模式,监听端口(POST /slack/events)")
+    b.set_defaults(func=cmd_bot)
+
     db = sub.add_parser("db", help="数据库").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="创建或升级数据库").set_defaults(func=_guard(cmd_db_upgrade))
 

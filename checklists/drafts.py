@@ -67,6 +67,17 @@ class Drafts:
         except StaleDataError as exc:
             raise ConflictError("草稿已被修改,请刷新") from exc
 
+    def cancel(self, draft_id: str, user: str) -> None:
+        with self.store.session() as s:
+            row = s.get(DraftRow, draft_id)
+            if row is None:
+                raise NotFound("草稿不存在或已过期")
+            if row.user != user:
+                raise TransitionError("只有草稿的提交人可以取消")
+            if row.state != "open":
+                raise TransitionError("草稿已发布,不能取消")
+            row.state = "cancelled"
+
     def publish(self, draft_id: str, user: str, *, channel: str, workspace: str = "") -> tuple[ChecklistView, bool]:
         """Publish once. A double click or a retry returns the checklist made the first time (False)."""
         try:

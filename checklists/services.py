@@ -243,6 +243,12 @@ class ChecklistService:
             return [(r.name, list(r.slack_ids), list(r.aliases))
                     for r in s.scalars(select(DirectoryRow).order_by(DirectoryRow.name))]
 
+    def unknown_parties(self, names: Iterable[str]) -> list[str]:
+        """Which of these party names the directory cannot map yet (for a draft, before any checklist)."""
+        with self.store.session() as s:
+            index = directory.load_index(s)
+        return [n for n in dict.fromkeys(names) if not index.lookup(n)]
+
     def unmatched(self, checklist_id: str) -> list[str]:
         with self.store.session() as s:
             return directory.unmatched(s, checklist_id)
