@@ -63,7 +63,7 @@ def run_bot(http_port: int | None) -> int:
 
             assert secrets.app_token is not None
             log.info("Socket Mode")
-            SocketModeHandler(app, secrets.app_token.get_secret_value()).start()
+            SocketModeHandler(app, secrets.app_token.get_secret_value(), web_client=app.client).start()
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

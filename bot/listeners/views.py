@@ -69,11 +69,14 @@ def register(app: App, ctx: BotContext) -> None:
         _item_change(ctx, ack, body, Action.COMPLETE, Change(evidence=value(v, "evidence") or "",
                                                              comment=value(v, "comment") or ""), "evidence")
 
-    for name in ("block", "reject", "cancel"):
-        def on_reason(ack: Ack, body: dict[str, Any], _name: str = name) -> None:
-            _item_change(ctx, ack, body, Action(_name), Change(reason=value(body["view"], "reason") or ""), "reason")
+    def reason_listener(action: Action) -> Any:
+        # Bolt passes arguments by name, so the action is bound by a closure, not a default argument.
+        def on_reason(ack: Ack, body: dict[str, Any]) -> None:
+            _item_change(ctx, ack, body, action, Change(reason=value(body["view"], "reason") or ""), "reason")
+        return on_reason
 
-        app.view(f"reason:{name}")(on_reason)
+    for action in (Action.BLOCK, Action.REJECT, Action.CANCEL):
+        app.view(f"reason:{action.value}")(reason_listener(action))
 
     @app.view("reschedule")
     def on_reschedule(ack: Ack, body: dict[str, Any]) -> None:

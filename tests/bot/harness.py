@@ -25,6 +25,7 @@ from checklists.store import make_engine, upgrade
 from tests.fake_slack import FakeSlack
 from tests.fakes import FakeClock
 
+TRIGGER_ID = "13345224609.738474920.8088930838d88f008e0"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
 
@@ -66,7 +67,7 @@ class Harness:
 
     def command(self, user: str, channel: str, text: str) -> tuple[int, str]:
         body = urllib.parse.urlencode({"token": "legacy", "team_id": "T1", "channel_id": channel, "user_id": user,
-                                       "command": "/duban", "text": text, "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+                                       "command": "/duban", "text": text, "trigger_id": TRIGGER_ID,
                                        "response_url": "https://hooks.slack.com/commands/1234/5678",
                                        "api_app_id": "A1"}).encode()
         return self._post(body, "application/x-www-form-urlencoded")
@@ -76,7 +77,7 @@ class Harness:
         return self.interactive({
             "type": "block_actions", "user": {"id": user, "username": user, "team_id": "T1"},
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
-            "trigger_id": "13345224609.738474920.8088930838d88f008e0", "channel": {"id": channel, "name": "duban"},
+            "trigger_id": TRIGGER_ID, "channel": {"id": channel, "name": "duban"},
             "message": {"type": "message", "ts": message_ts, "text": "", "user": "UBOT"},
             "response_url": "https://hooks.slack.com/actions/T1/1/x", "actions": [
                 {"action_ts": str(time.time()), "block_id": action.pop("block_id", "b1"), **action}]})
