@@ -86,8 +86,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if os.environ.get("SLACK_BOT_TOKEN") and (os.environ.get("SLACK_APP_TOKEN") or os.environ.get(
             "SLACK_SIGNING_SECRET")):
         from bot.main import run_bot
+        from bot.settings import load_settings
+        from checklists.store import make_engine, upgrade
 
-        return run_bot(http_port=None)
+        settings = load_settings()
+        if settings.database.url.startswith("sqlite"):  # the embedded default sets itself up
+            upgrade(make_engine(settings.database.url))
+        http = None if os.environ.get("SLACK_APP_TOKEN") else settings.slack.http_port
+        return run_bot(http_port=http)
     from importlib import resources
 
     from extractors import extract
