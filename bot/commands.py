@@ -180,6 +180,47 @@ def cmd_directory_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tick(args: argparse.Namespace) -> int:
+    """One scheduler pass at the given time, against the configured store and Slack."""
+    import os
+    from datetime import datetime
+
+    from bot.app import build_app
+    from bot.scheduler import Dispatcher
+    from bot.settings import Secrets
+
+    c = _container()
+    secrets = Secrets.from_env()
+    if not secrets.bot_token:
+        print("错误:缺少 SLACK_BOT_TOKEN 环境变量 / SLACK_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    now = datetime.fromisoformat(args.now) if args.now else c.clock()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=c.settings.app.tz)
+    _, ctx = build_app(c, secrets)
+    dispatcher = Dispatcher(ctx, worker=args.worker or f"tick-{os.getpid()}")
+    planned = dispatcher.plan(now)
+    sent = dispatcher.dispatch(now)
+    print(f"{now.isoformat()}:新计划 {planned} 条,发送/结清 {sent} 条")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from checklists.digest import build_digest, digest_lines
+
+    c = _container()
+    view = c.service.find(args.id)
+    now = c.clock()
+    today = now.astimezone(c.settings.app.tz).date()
+    digest = build_digest(view, c.service.checklist_events(view.id, now - timedelta(days=8)), now, today)
+    print("\n".join(digest_lines(digest, mention=False)))
+    if not args.dry_run:
+        print("(仅预览:周报由调度器在频道中发布 / preview only)", file=sys.stderr)
+    return 0
+
+
 def cmd_bot(args: argparse.Namespace) -> int:
     from bot.main import run_bot
 
@@ -187,6 +228,14 @@ def cmd_bot(args: argparse.Namespace) -> int:
 
 
 def register_commands(sub: Sub) -> None:
+    t = sub.add_parser("tick", help="在指定时间执行一次调度(提醒、反馈、督办、周报)")
+    t.add_argument("--now", help="ISO 8601 时间,如 2024-05-20T09:00:00+08:00(默认:当前时间)")
+    t.add_argument("--worker", help="实例名称(默认:进程号)")
+    t.set_defaults(func=_guard(cmd_tick))
+    dg = sub.add_parser("digest", help="预览督办周报")
+    dg.add_argument("id")
+    dg.add_argument("--dry-run", action="store_true", help="只在终端打印")
+    dg.set_defaults(func=_guard(cmd_digest))
     b = sub.add_parser("bot", help="运行 Slack 机器人(默认 Socket Mode)")
     b.add_argument("--http", type=int, metavar="PORT", help="HTTP 模式,监听端口(POST /slack/events)")
     b.set_defaults(func=cmd_bot)

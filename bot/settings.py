@@ -68,6 +68,7 @@ class SchedulerSettings(BaseModel):
     digest_weekday: int = 0
     digest_hour: int = 9
     fold_after_hours: int = 24  # missed reminders older than this are folded into one summary
+    max_sends_per_second: float = 1.0  # Slack's pace for chat.postMessage; the only bottleneck by design
 
 
 class Settings(BaseSettings):

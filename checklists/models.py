@@ -57,6 +57,9 @@ class ItemView(_Frozen):
     occurrences: tuple[OccurrenceView, ...] = ()
     streak: int = 0
     misses: int = 0
+    report_missing: bool = False  # a 反馈 was asked for and its deadline passed unanswered
+    reported_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def assignees(self) -> tuple[str, ...]:

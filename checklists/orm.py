@@ -96,6 +96,10 @@ class ItemRow(Base):
     message_ts: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # 反馈: when a status report was last asked for, by when, and when an assignee last reported.
+    report_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    report_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     checklist: Mapped[ChecklistRow] = relationship(back_populates="items")

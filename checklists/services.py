@@ -20,7 +20,7 @@ from checklists.colours import colour
 from checklists.models import ChecklistView, EventView, ItemView, OccurrenceView, PartyView
 from checklists.orm import ChecklistRow, EventRow, ItemRow, OccurrenceRow, PartyRow
 from checklists.recurring import occurrences, streak_and_misses
-from checklists.status import Action, Role, Status, TransitionError, check
+from checklists.status import RULES, Action, Role, Status, TransitionError, check
 from checklists.store import Store
 from extractors.models import Extraction
 
@@ -160,6 +160,13 @@ class ChecklistService:
             return [EventView(at=r.at, actor=r.actor, action=r.action, from_status=r.from_status,
                               to_status=r.to_status, data=r.data) for r in rows]
 
+    def checklist_events(self, checklist_id: str, since: datetime) -> list[tuple[str | None, EventView]]:
+        with self.store.session() as s:
+            rows = s.scalars(select(EventRow).where(EventRow.checklist_id == checklist_id, EventRow.at >= since)
+                             .order_by(EventRow.id))
+            return [(r.item_id, EventView(at=r.at, actor=r.actor, action=r.action, from_status=r.from_status,
+                                          to_status=r.to_status, data=r.data)) for r in rows]
+
     def roles(self, item: ItemView, checklist: ChecklistView, actor: Actor) -> set[Role]:
         return roles_of(actor, item.assignees, checklist.owner, checklist.supervisors)
 
@@ -181,6 +188,8 @@ class ChecklistService:
                 after = check(action, before, roles, change.reason or change.comment
                               if action in (Action.BLOCK, Action.REJECT, Action.CANCEL) else "")
                 data = self._apply(s, row, action, after, change)
+                if RULES[action].role is Role.ASSIGNEE:
+                    row.reported_at = self.clock()
                 self._event(s, row.checklist_id, row.id, actor.user_id, action.value, before, after, data)
                 s.flush()
                 return self._item_view(s, row, index, self.today())
@@ -199,10 +208,19 @@ class ChecklistService:
                 raise TransitionError(f"{due} 不是该事项的执行日期")
             if not any(o.due == due for o in row.occurrences):
                 row.occurrences.append(OccurrenceRow(due=due, done_at=self.clock(), done_by=actor.user_id))
-                row.updated_at = self.clock()
+                row.updated_at = row.reported_at = self.clock()
                 self._event(s, row.checklist_id, row.id, actor.user_id, "tick", None, None, {"due": due.isoformat()})
             s.flush()
             return self._item_view(s, row, index, self.today())
+
+    def request_reports(self, item_ids: Iterable[str], *, due_at: datetime) -> None:
+        """A 反馈 request went out for these items: an answer is due by `due_at`."""
+        now = self.clock()
+        with self.store.session() as s:
+            for row in s.scalars(select(ItemRow).where(ItemRow.id.in_(list(item_ids)))):
+                row.report_requested_at, row.report_due_at = now, due_at
+                self._event(s, row.checklist_id, row.id, SYSTEM, "report_requested", None, None,
+                            {"due_at": due_at.isoformat()})
 
     def set_supervisors(self, checklist_id: str, supervisors: Iterable[str], actor: Actor) -> None:
         with self.store.session() as s:
@@ -340,8 +358,11 @@ class ChecklistService:
             due = past[-1] if past and past[-1] not in done else (upcoming[0] if upcoming else None)
             occ = tuple(OccurrenceView(due=o.due, done_at=o.done_at, done_by=o.done_by) for o in row.occurrences)
         status = Status(row.status)
+        now = self.clock()
+        missing = bool(row.report_due_at and now > row.report_due_at and (
+            row.reported_at is None or (row.report_requested_at and row.reported_at < row.report_requested_at)))
         tint = colour(status=status, due=None if row.event_relative or row.placeholder else due, created=created,
-                      today=today, progress=row.progress, blue_days=self.blue_days)
+                      today=today, progress=row.progress, blue_days=self.blue_days, report_missing=missing)
         return ItemView(
             id=row.id, checklist_id=row.checklist_id, seq=row.seq, section=row.section, text=row.text,
             quote=row.quote, kind=row.kind, status=status, progress=row.progress, note=row.note,
@@ -349,7 +370,8 @@ class ChecklistService:
             event_relative=row.event_relative, due=due, rrule=row.rrule, confidence=row.confidence,
             message_ts=row.message_ts, version=row.version, created_at=row.created_at,
             parties=tuple(PartyView(name=p.name, role=p.role, slack_ids=index.lookup(p.name)) for p in row.parties),
-            colour=tint, occurrences=occ, streak=streak, misses=misses)
+            colour=tint, occurrences=occ, streak=streak, misses=misses, report_missing=missing,
+            reported_at=row.reported_at, updated_at=row.updated_at)
 
 
 def _fill_placeholder(text: str, amount: float) -> str:

@@ -15,7 +15,7 @@ from bot.ui.limits import cut
 from checklists import ledger
 from checklists.models import ItemView
 from checklists.recurring import occurrences
-from checklists.services import Actor, ConflictError, NotFound
+from checklists.services import Actor, Change, ConflictError, NotFound
 from checklists.status import RULES, Action, Role, TransitionError
 
 log = logging.getLogger("duban.actions")
@@ -77,6 +77,8 @@ MODALS = {
 
 
 def register(app: App, ctx: BotContext) -> None:
+    register_scheduler_actions(app, ctx)
+
     @app.action(ITEM_MENU)
     def on_item_menu(ack: Ack, body: dict[str, Any], client: Any) -> None:
         ack()
@@ -138,3 +140,40 @@ def register(app: App, ctx: BotContext) -> None:
     def on_refresh(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         ctx.notifier.refresh_checklist(body["actions"][0]["value"], ctx.today())
+
+
+def register_scheduler_actions(app: App, ctx: BotContext) -> None:
+    """Buttons on scheduler messages: 督办单「提醒责任人」 and the unassigned list's member picker."""
+
+    @app.action("nudge")
+    def on_nudge(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        item = ctx.service.item(body["actions"][0]["value"])
+        checklist = ctx.service.get(item.checklist_id)
+        user = user_of(body)
+        if Role.SUPERVISOR not in ctx.service.roles(item, checklist, ctx.actor(user)):
+            ctx.notifier.ephemeral(channel_of(body), user, f"⚠️ {NOT_ALLOWED}")
+            return
+        text = f"🔔 <@{user}> 提醒你尽快办理:{cut(item.text, 200)}(督办清单|{cut(checklist.title, 60)})"
+        for assignee in item.lead_assignees:
+            if assignee.startswith(("U", "W")):
+                ctx.notifier.dm(assignee, text)
+        ctx.notifier.ephemeral(channel_of(body), user, "已提醒责任人")
+
+    @app.action("assign_party")
+    def on_assign(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        action = body["actions"][0]
+        item = ctx.service.item(action["block_id"].split(":", 1)[1])
+        checklist = ctx.service.get(item.checklist_id)
+        user = user_of(body)
+        if Role.SUPERVISOR not in ctx.service.roles(item, checklist, ctx.actor(user)):
+            ctx.notifier.ephemeral(channel_of(body), user, f"⚠️ {NOT_ALLOWED}")
+            return
+        chosen = action["selected_user"]
+        if item.parties:  # remember the party -> person mapping for every checklist
+            ctx.service.set_directory(item.parties[0].name, [chosen], Actor(user))
+        else:
+            ctx.service.set_directory(f"成员{chosen}", [chosen], Actor(user))
+            ctx.service.act(item.id, Action.REASSIGN, Actor(user), Change(parties=[(f"成员{chosen}", "owner")]))
+        ctx.notifier.refresh_item(item.id, ctx.today())
