@@ -108,7 +108,13 @@ class Dispatcher:
         live = [s for s in batch if s not in folded]
         groups: dict[tuple[str, str], list[Send]] = defaultdict(list)
         for send in live:
-            key = (send.kind, send.recipient) if send.kind in ("remind", "escalate") else (send.key, send.recipient)
+            # One DM per person for reminders and escalations, one 督办单 per checklist: never a flood.
+            if send.kind in ("remind", "escalate"):
+                key = (send.kind, send.recipient)
+            elif send.kind == "dubandan":
+                key = (f"dubandan:{send.checklist_id}", send.recipient)
+            else:
+                key = (send.key, send.recipient)
             groups[key].append(send)
         done = 0
         if folded:
@@ -199,11 +205,15 @@ class Dispatcher:
         return self._post_dm(sends, sends[0].recipient, blocks, text)
 
     def _dubandan(self, sends: list[Send], now: datetime) -> dict[str, Any]:
-        found = self._item(sends[0].item_id)
-        if not found or found[0].colour.value != "red" or found[0].status not in CHASED:
+        rows = [f for s in sends if (f := self._item(s.item_id)) and f[0].colour.value == "red"
+                and f[0].status in CHASED]
+        if not rows:
             return {"skipped": "no longer overdue"}
-        item, cl = found
-        blocks, text = ui.dubandan_blocks(item, cl, self.ctx.service.history(item.id), self._today(now))
+        if len(rows) == 1:
+            item, cl = rows[0]
+            blocks, text = ui.dubandan_blocks(item, cl, self.ctx.service.history(item.id), self._today(now))
+        else:
+            blocks, text = ui.dubandan_summary_blocks([r[0] for r in rows], rows[0][1], self._today(now))
         target = sends[0].recipient
         if target.startswith(("U", "W")):
             return self._post_dm(sends, target, blocks, text)
@@ -213,6 +223,8 @@ class Dispatcher:
         return {"channel": target, "ts": resp.get("ts")}
 
     def _unassigned(self, sends: list[Send], now: datetime) -> dict[str, Any]:
+        if sends[0].due_at.astimezone(self.policy.tz).date() < self._today(now):
+            return {"skipped": "a past day's list (today's replaces it)"}
         cl = self.ctx.service.get(sends[0].checklist_id)
         items = [i for i in cl.items if i.status in CHASED and not i.lead_assignees]
         if not items:
@@ -228,7 +240,7 @@ class Dispatcher:
         deadline = datetime.fromisoformat(s.payload["deadline"])
         local = deadline.astimezone(self.policy.tz)
         label = f"周{'一二三四五六日'[local.weekday()]} {local:%H:%M}"
-        blocks, text = ui.feedback_blocks(rows, label)
+        blocks, text = ui.feedback_blocks(rows, label, late=now - s.due_at > LATE)
         result = self._post_dm(sends, s.recipient, blocks, text)
         self.ctx.service.request_reports([r[0].id for r in rows], due_at=deadline)
         return result
@@ -267,7 +279,7 @@ class Dispatcher:
         for user, mine in by_user.items():
             texts = [f[0].text for s in mine if (f := self._item(s.item_id)) and f[0].status in CHASED]
             if texts:
-                blocks, text = ui.folded_blocks(len(texts), list(dict.fromkeys(texts)))
+                blocks, text = ui.folded_blocks(len(texts), list(dict.fromkeys(texts)))  # count sends, list items
                 self._post_dm(mine, user, blocks, text)
         return {"folded": len(sends)}
 

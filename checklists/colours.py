@@ -59,14 +59,17 @@ def pace(created: date, due: date, today: date, progress: int) -> Pace:
 
 
 def colour(*, status: Status, due: date | None, created: date, today: date, progress: int,
-           blue_days: int = 3, report_missing: bool = False) -> Colour:
+           blue_days: int = 3, report_missing: bool = False, judge_pace: bool = True) -> Colour:
+    """`judge_pace` is off until someone has reported progress: an item nobody has reported on yet is
+    chased by reminders and 反馈 requests (and turns 🟡 when a 反馈 goes unanswered), not by arithmetic."""
     if status in (Status.CLOSED, Status.CANCELLED, Status.SUBMITTED):
         return Colour.DONE if status is not Status.SUBMITTED else Colour.NORMAL
     if due is not None and today > due:
         return Colour.RED
     if status is Status.BLOCKED or report_missing:
         return Colour.YELLOW
-    if due is not None and progress < pace(created, due, today, progress).elapsed_pct - 10 and today > created:
+    if judge_pace and due is not None and progress < pace(created, due, today, progress).elapsed_pct - 10 \
+            and today > created:
         return Colour.YELLOW
     # Calendar days bound working days from above, so a far due date needs no day-by-day count.
     if due is not None and (due - today).days <= 3 * blue_days + 14 and workdays_between(today, due) <= blue_days:

@@ -178,22 +178,28 @@ def _weekly(cl: ChecklistView, now: datetime, p: Policy) -> list[Planned]:
 def plan_feedback(checklists: Iterable[ChecklistView], now: datetime, p: Policy) -> list[Planned]:
     """One 反馈 request a week to each assignee with open items, across checklists."""
     local = now.astimezone(p.tz).date()
-    monday = local - timedelta(days=local.weekday())
-    day = monday + timedelta(days=p.feedback_weekday)
-    while not is_workday(day):  # a holiday Friday moves the request to the next working day
-        day += timedelta(days=1)
-    when = p.at(day, p.feedback_hour)
-    if not _within(when, now, p):
-        return []
-    deadline = p.next_allowed(p.at(monday + timedelta(days=7 + p.feedback_deadline_weekday), p.feedback_deadline_hour))
-    by_user: dict[str, list[str]] = {}
-    for cl in checklists:
-        for item in cl.items:
-            if item.status in CHASED and item.created_at <= when:
-                for user in _users(item.lead_assignees):
-                    by_user.setdefault(user, []).append(item.id)
-    return [Planned(f"feedback:{user}:{_week(monday)}", "feedback", "", when, None, user,
-                    {"items": ids, "deadline": deadline.isoformat()}) for user, ids in by_user.items()]
+    this_monday = local - timedelta(days=local.weekday())
+    views = list(checklists)
+    out: list[Planned] = []
+    # Last week's request too: a holiday Friday can push it into this week (国庆: 10/4 -> 10/8).
+    for monday in (this_monday - timedelta(days=7), this_monday):
+        day = monday + timedelta(days=p.feedback_weekday)
+        while not is_workday(day):
+            day += timedelta(days=1)
+        when = p.at(day, p.feedback_hour)
+        if not _within(when, now, p):
+            continue
+        deadline = p.next_allowed(p.at(day + timedelta(days=(p.feedback_deadline_weekday - day.weekday()) % 7 or 7),
+                                       p.feedback_deadline_hour))
+        by_user: dict[str, list[str]] = {}
+        for cl in views:
+            for item in cl.items:
+                if item.status in CHASED and item.created_at <= when:
+                    for user in _users(item.lead_assignees):
+                        by_user.setdefault(user, []).append(item.id)
+        out += [Planned(f"feedback:{user}:{_week(monday)}", "feedback", "", when, None, user,
+                        {"items": ids, "deadline": deadline.isoformat()}) for user, ids in by_user.items()]
+    return out
 
 
 def plan_all(checklists: list[ChecklistView], now: datetime, p: Policy) -> list[Planned]:

@@ -359,10 +359,11 @@ class ChecklistService:
             occ = tuple(OccurrenceView(due=o.due, done_at=o.done_at, done_by=o.done_by) for o in row.occurrences)
         status = Status(row.status)
         now = self.clock()
-        missing = bool(row.report_due_at and now > row.report_due_at and (
+        missing = bool(row.report_due_at and now >= row.report_due_at and (
             row.reported_at is None or (row.report_requested_at and row.reported_at < row.report_requested_at)))
         tint = colour(status=status, due=None if row.event_relative or row.placeholder else due, created=created,
-                      today=today, progress=row.progress, blue_days=self.blue_days, report_missing=missing)
+                      today=today, progress=row.progress, blue_days=self.blue_days, report_missing=missing,
+                      judge_pace=row.reported_at is not None and not row.rrule)
         return ItemView(
             id=row.id, checklist_id=row.checklist_id, seq=row.seq, section=row.section, text=row.text,
             quote=row.quote, kind=row.kind, status=status, progress=row.progress, note=row.note,

@@ -44,8 +44,9 @@ def reminder_blocks(items: list[tuple[ItemView, ChecklistView, date | None]], to
     return blocks, head
 
 
-def feedback_blocks(items: list[tuple[ItemView, ChecklistView]], deadline_label: str) -> tuple[Blocks, str]:
-    head = f"📝 本周进展反馈 · 请在 {deadline_label} 前填写"
+def feedback_blocks(items: list[tuple[ItemView, ChecklistView]], deadline_label: str, *,
+                    late: bool = False) -> tuple[Blocks, str]:
+    head = f"{'(补发)' if late else ''}📝 本周进展反馈 · 请在 {deadline_label} 前填写"
     blocks: Blocks = [{"type": "section", "text": mrkdwn(f"*{head}*\n每项选择一个:按计划推进(填进度)/已完成/遇到困难")}]
     for n, (item, cl) in enumerate(items[:PER_MESSAGE], 1):
         blocks.append({"type": "section", "text": mrkdwn(f"{n} {cut(item.text, 300)}\n当前:{item.status.label} {item.progress}%"),
@@ -90,6 +91,21 @@ def dubandan_blocks(item: ItemView, cl: ChecklistView, events: list[EventView], 
     return blocks, f"{head}:{cut(item.text, 60)}"
 
 
+def dubandan_summary_blocks(items: list[ItemView], cl: ChecklistView, today: date) -> tuple[Blocks, str]:
+    """Several items of one checklist turned red together: one 督办单 listing them, not a flood."""
+    head = f"🔴 督办单 · 《{cut(cl.title, 60)}》{len(items)} 项逾期"
+    lines = []
+    for item in items[:25]:
+        days = (today - item.due).days if item.due else 0
+        who = "、".join(mentions(p.slack_ids) or p.name for p in item.parties) or "未指派"
+        lines.append(f"• 第{item.seq}项 {cut(item.text, 60)} · 逾期 {days} 天 · 责任:{who}")
+    if len(items) > 25:
+        lines.append(f"…另有 {len(items) - 25} 项,见清单")
+    blocks: Blocks = [{"type": "section", "text": mrkdwn(f"*{head}*\n" + "\n".join(lines))},
+                      {"type": "context", "elements": [mrkdwn("在清单中对各项选择「改期/改派/办结」,或点「提醒责任人」")]}]
+    return blocks, head
+
+
 _ACTION_CN = {"acknowledge": "签收", "progress": "更新进展", "complete": "报完成", "block": "受阻", "verify": "办结",
               "reject": "退回", "reschedule": "改期", "reassign": "改派", "report_requested": "请求反馈"}
 
@@ -120,6 +136,6 @@ def missing_reports_blocks(cl: ChecklistView, items: list[ItemView]) -> tuple[Bl
 
 
 def folded_blocks(count: int, items: list[str]) -> tuple[Blocks, str]:
-    head = f"⏰ 服务恢复:你有 {count} 条提醒未能按时送达,汇总如下"
+    head = f"⏰ 服务恢复:{len(items)} 项事项的 {count} 条提醒未能按时送达,汇总如下"
     body = "\n".join(f"• {cut(t, 80)}" for t in items[:40])
     return [{"type": "section", "text": mrkdwn(f"*{head}*\n{body}")}], head
