@@ -186,17 +186,20 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from bot.app import build_app
+    from bot.bootstrap import bootstrap, system_clock
     from bot.scheduler import Dispatcher
     from bot.settings import Secrets
 
-    c = _container()
+    settings = load_settings()
     secrets = Secrets.from_env()
     if not secrets.bot_token:
         print("错误:缺少 SLACK_BOT_TOKEN 环境变量 / SLACK_BOT_TOKEN is not set", file=sys.stderr)
         return 2
-    now = datetime.fromisoformat(args.now) if args.now else c.clock()
+    now = datetime.fromisoformat(args.now) if args.now else system_clock()
     if now.tzinfo is None:
-        now = now.replace(tzinfo=c.settings.app.tz)
+        now = now.replace(tzinfo=settings.app.tz)
+    # The whole pass sees `now`: colours, 序时进度 and "today" are computed at the given time too.
+    c = bootstrap(settings, clock=lambda: now)
     _, ctx = build_app(c, secrets)
     dispatcher = Dispatcher(ctx, worker=args.worker or f"tick-{os.getpid()}")
     planned = dispatcher.plan(now)

@@ -75,6 +75,8 @@ class Dispatcher:
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.limiter = RateLimiter(ctx.settings.scheduler.max_sends_per_second if rate is None else rate)
         self.fold_after = timedelta(hours=ctx.settings.scheduler.fold_after_hours)
+        self._items: dict[str, tuple[ItemView, ChecklistView]] = {}  # per delivery pass
+        self._checklists: dict[str, ChecklistView] = {}
 
     # ---- planning ----------------------------------------------------------------------------------------
     def plan(self, now: datetime) -> int:
@@ -104,6 +106,7 @@ class Dispatcher:
         return self.dispatch(now)
 
     def _deliver(self, batch: list[Send], now: datetime) -> int:
+        self._items, self._checklists = {}, {}
         folded = [s for s in batch if s.kind in ("remind", "escalate") and now - s.due_at > self.fold_after]
         live = [s for s in batch if s not in folded]
         groups: dict[tuple[str, str], list[Send]] = defaultdict(list)
@@ -166,13 +169,19 @@ class Dispatcher:
         return any((m.get("metadata") or {}).get("event_payload", {}).get("key") == key for m in messages)
 
     def _item(self, item_id: str | None) -> tuple[ItemView, ChecklistView] | None:
+        """The item and its checklist, read once per delivery pass (a checklist may hold thousands)."""
         if not item_id:
             return None
-        try:
-            item = self.ctx.service.item(item_id)
-            return item, self.ctx.service.get(item.checklist_id)
-        except NotFound:
-            return None
+        if item_id not in self._items:
+            try:
+                checklist_id = self.ctx.service.item(item_id).checklist_id
+                if checklist_id not in self._checklists:
+                    self._checklists[checklist_id] = self.ctx.service.get(checklist_id)
+                cl = self._checklists[checklist_id]
+                self._items.update({i.id: (i, cl) for i in cl.items})
+            except NotFound:
+                return None
+        return self._items.get(item_id)
 
     def _still_due(self, send: Send, item: ItemView) -> date | bool | None:
         """The due date a reminder is about, or False when it no longer applies."""
