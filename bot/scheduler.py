@@ -151,14 +151,16 @@ class Dispatcher:
         return handler(sends, now)
 
     def _post_dm(self, sends: list[Send], user: str, blocks: list[dict[str, Any]], text: str) -> dict[str, Any]:
+        """A DM posted to the user id (Slack delivers it in the app's DM); on a retry, first look there."""
         keys = [s.key for s in sends]
-        channel = self.ctx.client.conversations_open(users=[user])["channel"]["id"]
-        if any(s.attempts > 1 for s in sends) and self._already_posted(channel, keys[0]):
-            return {"deduplicated": True}
+        if any(s.attempts > 1 for s in sends):
+            channel = self.ctx.client.conversations_open(users=[user])["channel"]["id"]
+            if self._already_posted(channel, keys[0]):
+                return {"deduplicated": True}
         self.limiter.wait()
-        resp = self.ctx.notifier.post(channel, blocks, text,
+        resp = self.ctx.notifier.post(user, blocks, text,
                                       metadata={"event_type": SEND_META, "event_payload": {"key": keys[0]}})
-        return {"channel": channel, "ts": resp.get("ts"), "keys": len(keys)}
+        return {"channel": resp.get("channel"), "ts": resp.get("ts"), "keys": len(keys)}
 
     def _already_posted(self, channel: str, key: str) -> bool:
         try:

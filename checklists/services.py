@@ -4,6 +4,7 @@ change, and read models with colours computed against the injected clock."""
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,14 +12,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from checklists import directory_service as directory
 from checklists.colours import colour
 from checklists.models import ChecklistView, EventView, ItemView, OccurrenceView, PartyView
-from checklists.orm import ChecklistRow, EventRow, ItemRow, OccurrenceRow, PartyRow
+from checklists.orm import ChecklistRow, DirectoryRow, EventRow, ItemRow, OccurrenceRow, PartyRow
 from checklists.recurring import occurrences, streak_and_misses
 from checklists.status import RULES, Action, Role, Status, TransitionError, check
 from checklists.store import Store
@@ -78,6 +79,18 @@ class ChecklistService:
         self.clock = clock
         self.tz = tz
         self.blue_days = blue_days
+        self._dir_cache: tuple[tuple[object, ...], directory.DirectoryIndex] | None = None
+        self._cache_lock = threading.Lock()
+        self._dir_generation = 0
+
+    def _index(self, s: Session) -> directory.DirectoryIndex:
+        """The directory index, rebuilt only when the directory changed (one cheap query to know)."""
+        row = s.execute(select(func.count(), func.max(DirectoryRow.updated_at)).select_from(DirectoryRow)).one()
+        sig = (*row, self._dir_generation)  # the generation covers edits within one clock tick
+        with self._cache_lock:
+            if self._dir_cache is None or self._dir_cache[0] != sig:
+                self._dir_cache = (sig, directory.load_index(s))
+            return self._dir_cache[1]
 
     def today(self) -> date:
         return self.clock().astimezone(self.tz).date()
@@ -139,12 +152,12 @@ class ChecklistService:
 
     def item(self, item_id: str) -> ItemView:
         with self.store.session() as s:
-            return self._item_view(s, self._load_item(s, item_id), directory.load_index(s), self.today())
+            return self._item_view(s, self._load_item(s, item_id), self._index(s), self.today())
 
     def items_for(self, actor: Actor) -> list[ItemView]:
         """Open items the actor is an assignee of, across checklists: red first, then by due date."""
         with self.store.session() as s:
-            index = directory.load_index(s)
+            index = self._index(s)
             rows = s.scalars(select(ItemRow).join(ChecklistRow).where(
                 ChecklistRow.deleted_at.is_(None),
                 ItemRow.status.not_in([Status.CLOSED.value, Status.CANCELLED.value])).options(
@@ -180,7 +193,7 @@ class ChecklistService:
                 row = self._load_item(s, item_id)
                 if expected_version is not None and row.version != expected_version:
                     raise ConflictError("该事项已被他人更新,请刷新后重试 / changed by someone else, refresh")
-                index = directory.load_index(s)
+                index = self._index(s)
                 view = self._item_view(s, row, index, self.today())
                 checklist = row.checklist
                 roles = self._roles(view, checklist, actor)
@@ -200,7 +213,7 @@ class ChecklistService:
         """Tick one occurrence of a recurring item ("每周五巡查" on this Friday)."""
         with self.store.session() as s:
             row = self._load_item(s, item_id)
-            index = directory.load_index(s)
+            index = self._index(s)
             view = self._item_view(s, row, index, self.today())
             if Role.ASSIGNEE not in self._roles(view, row.checklist, actor):
                 raise TransitionError("你不是该项的责任人,不能登记完成")
@@ -251,12 +264,11 @@ class ChecklistService:
     def set_directory(self, name: str, slack_ids: Iterable[str], actor: Actor, aliases: Iterable[str] = ()) -> None:
         with self.store.session() as s:
             directory.set_entry(s, name, slack_ids, self.clock(), aliases)
+            self._dir_generation += 1
             self._event(s, "", None, actor.user_id, "directory", None, None,
                         {"name": name, "slack_ids": list(slack_ids)})
 
     def directory_entries(self) -> list[tuple[str, list[str], list[str]]]:
-        from checklists.orm import DirectoryRow
-
         with self.store.session() as s:
             return [(r.name, list(r.slack_ids), list(r.aliases))
                     for r in s.scalars(select(DirectoryRow).order_by(DirectoryRow.name))]
@@ -264,7 +276,7 @@ class ChecklistService:
     def unknown_parties(self, names: Iterable[str]) -> list[str]:
         """Which of these party names the directory cannot map yet (for a draft, before any checklist)."""
         with self.store.session() as s:
-            index = directory.load_index(s)
+            index = self._index(s)
         return [n for n in dict.fromkeys(names) if not index.lookup(n)]
 
     def unmatched(self, checklist_id: str) -> list[str]:
@@ -337,7 +349,7 @@ class ChecklistService:
         return row
 
     def _checklist_view(self, s: Session, row: ChecklistRow) -> ChecklistView:
-        index = directory.load_index(s)
+        index = self._index(s)
         today = self.today()
         return ChecklistView(
             id=row.id, title=row.title, meeting_date=row.meeting_date, workspace=row.workspace,

@@ -19,10 +19,10 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import build_app
 from bot.bootstrap import Container, bootstrap
 from bot.context import BotContext
+from bot.fake_slack import FakeSlack
 from bot.main import make_http_server
 from bot.settings import Secrets, Settings
 from checklists.store import make_engine, upgrade
-from tests.fake_slack import FakeSlack
 from tests.fakes import FakeClock
 
 TRIGGER_ID = "13345224609.738474920.8088930838d88f008e0"

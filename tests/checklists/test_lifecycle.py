@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -105,7 +105,8 @@ def test_colours_follow_the_clock(service: ChecklistService, clock: FakeClock) -
     cl = make_checklist(service)
     town = by_text(cl, "摸底排查")  # due 2024-05-20 (Monday); today is Monday 2024-05-13
     assert town.colour is Colour.NORMAL
-    clock.advance(days=3)  # Thursday 16th: 3/7 of the time gone, nothing reported: behind 序时进度
+    service.act(town.id, Action.PROGRESS, TOWN, Change(percent=10))
+    clock.advance(days=3)  # Thursday 16th: 3/7 of the time gone, 10% reported: behind 序时进度
     assert service.item(town.id).colour is Colour.YELLOW
     service.act(town.id, Action.PROGRESS, TOWN, Change(percent=50))
     # on pace now, and only Fri 17 and Mon 20 are left as working days: 临期
@@ -148,6 +149,17 @@ def test_soft_delete(service: ChecklistService) -> None:
     with pytest.raises(NotFound):
         service.get(cl.id)
     assert service.history(cl.items[0].id) == []  # rows stay; the checklist is hidden
+
+
+def test_unreported_items_are_judged_by_reports_not_arithmetic(service: ChecklistService, clock: FakeClock) -> None:
+    town = by_text(make_checklist(service), "摸底排查")
+    clock.advance(days=3)
+    assert service.item(town.id).colour is Colour.BLUE  # nothing reported yet: no 序时进度 verdict
+    service.request_reports([town.id], due_at=clock.now + timedelta(hours=1))
+    clock.advance(hours=2)  # the 反馈 deadline passed unanswered
+    assert service.item(town.id).colour is Colour.YELLOW and service.item(town.id).report_missing
+    service.act(town.id, Action.PROGRESS, TOWN, Change(percent=50))
+    assert not service.item(town.id).report_missing
 
 
 def test_items_for_user_orders_red_first(service: ChecklistService, clock: FakeClock) -> None:

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.fake_slack import FakeSlack
 from checklists.services import Actor, ChecklistService
 from checklists.store import Store, make_engine, upgrade
 from extractors.models import Deadline, Extraction, Item, Party
-from tests.fake_slack import FakeSlack
 from tests.fakes import FakeClock
 
 N = 1000

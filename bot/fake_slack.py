@@ -178,6 +178,8 @@ class FakeSlack:
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "duban"}
         if method == "chat.postMessage":
+            if str(p.get("channel", "")).startswith(("U", "W")):  # a user id posts into the app's DM
+                p["channel"] = "D" + p["channel"]
             ts = self._next_ts()
             msg = {"ts": ts, "text": p.get("text"), "blocks": p.get("blocks"), "thread_ts": p.get("thread_ts"),
                    "metadata": p.get("metadata"), "user": "UBOT"}
@@ -242,6 +244,14 @@ class FakeSlack:
                 path = urlparse(self.path).path
                 if path == "/socket":
                     fake._serve_socket(self)
+                    return
+                if path == "/_stats":
+                    counts: dict[str, int] = {}
+                    with fake._lock:
+                        for call in fake.calls:
+                            if call.ok:
+                                counts[call.method] = counts.get(call.method, 0) + 1
+                    self._send(200, json.dumps(counts).encode(), "application/json")
                     return
                 if path.startswith("/files/"):
                     fid = path.rsplit("/", 1)[-1]
@@ -337,3 +347,14 @@ def _ws_recv(conn: socket.socket) -> tuple[int, bytes]:
     mask = _recv_exact(conn, 4) if b2 & 0x80 else b"\0\0\0\0"
     data = bytes(c ^ mask[i % 4] for i, c in enumerate(_recv_exact(conn, length)))
     return opcode, data
+
+
+def serve_forever() -> None:
+    """`python -m bot.fake_slack`: a fake Slack in its own process (benchmarks); prints its port."""
+    fake = FakeSlack()
+    print(fake.port, flush=True)
+    fake.thread.join()
+
+
+if __name__ == "__main__":
+    serve_forever()
