@@ -3,7 +3,6 @@ reminders drain through a fake Slack at the configured rate, each beside a plain
 
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -14,17 +13,13 @@ from sqlalchemy import insert, text
 from checklists.bench import pg_schema
 from checklists.orm import ChecklistRow, DirectoryRow, ItemRow, PartyRow, SendRow
 from checklists.store import Store
+from extractors.bench import median_seconds
 
 NOW = datetime(2024, 5, 15, 1, 30, tzinfo=UTC)  # Wednesday 09:30 in Shanghai: working hours
 
 
 def _median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+    return median_seconds(fn, repeats) * 1000
 
 
 def _load(store: Store, n_items: int, n_checklists: int, recipients: int) -> None:

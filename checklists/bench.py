@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
 import tempfile
 import threading
 import time
@@ -22,18 +21,14 @@ from checklists import ledger, outbox
 from checklists.orm import ChecklistRow, ItemRow, SendRow
 from checklists.services import ChecklistService
 from checklists.store import Store, make_engine, upgrade
+from extractors.bench import median_seconds
 from extractors.models import Deadline, Extraction, Item, Party
 
 NOW = datetime(2024, 5, 13, 2, tzinfo=UTC)
 
 
 def _median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+    return median_seconds(fn, repeats) * 1000
 
 
 def synthetic_extraction(n: int) -> Extraction:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from checklists.models import ChecklistView
@@ -50,17 +51,23 @@ class Drafts:
             s.expunge(row)
         return row, Extraction.model_validate(row.extraction)
 
+    @staticmethod
+    def _open_draft(s: Session, draft_id: str, user: str, verb: str) -> DraftRow:
+        """The draft, if it exists, belongs to `user` and is still open; otherwise a clear refusal."""
+        row = s.get(DraftRow, draft_id)
+        if row is None:
+            raise NotFound("草稿不存在或已过期")
+        if row.user != user:
+            raise TransitionError(f"只有草稿的提交人可以{verb}")
+        if row.state != "open":
+            raise TransitionError(f"草稿已发布或已取消,不能{verb}")
+        return row
+
     def edit(self, draft_id: str, user: str, change: Callable[[Extraction, DraftRow], Extraction]) -> Extraction:
         """Apply one edit. Only the draft's owner may edit it, and only before it is published."""
         try:
             with self.store.session() as s:
-                row = s.get(DraftRow, draft_id)
-                if row is None:
-                    raise NotFound("草稿不存在或已过期")
-                if row.user != user:
-                    raise TransitionError("只有草稿的提交人可以修改")
-                if row.state != "open":
-                    raise TransitionError("草稿已发布,不能再修改")
+                row = self._open_draft(s, draft_id, user, "修改")
                 ex = change(Extraction.model_validate(row.extraction), row)
                 row.extraction = ex.model_dump(mode="json")
                 return ex
@@ -69,14 +76,7 @@ class Drafts:
 
     def cancel(self, draft_id: str, user: str) -> None:
         with self.store.session() as s:
-            row = s.get(DraftRow, draft_id)
-            if row is None:
-                raise NotFound("草稿不存在或已过期")
-            if row.user != user:
-                raise TransitionError("只有草稿的提交人可以取消")
-            if row.state != "open":
-                raise TransitionError("草稿已发布,不能取消")
-            row.state = "cancelled"
+            self._open_draft(s, draft_id, user, "取消").state = "cancelled"
 
     def publish(self, draft_id: str, user: str, *, channel: str, workspace: str = "") -> tuple[ChecklistView, bool]:
         """Publish once. A double click or a retry returns the checklist made the first time (False)."""

@@ -13,7 +13,7 @@ from checklists.models import ChecklistView, ItemView
 from checklists.outbox import Planned
 from checklists.recurring import occurrences
 from checklists.status import Status
-from extractors.workdays import is_workday
+from extractors.workdays import add_workdays, is_workday, workdays_before
 
 OVERDUE_DAYS = (1, 2, 3, 5, 8, 13, 21)  # working days after the due date: daily at first, then backing off
 # Items still waiting on their assignees: a submitted item waits on the supervisor, not on them.
@@ -69,25 +69,8 @@ class Policy:
         return self.at(day, self.quiet_end)
 
 
-def shift_workdays(day: date, n: int) -> date:
-    """n working days before (n > 0) day; 0 is the day itself, moved back to a working day if needed."""
-    cur = day
-    while not is_workday(cur):
-        cur -= timedelta(days=1)
-    while n > 0:
-        cur -= timedelta(days=1)
-        if is_workday(cur):
-            n -= 1
-    return cur
-
-
-def nth_workday_after(day: date, n: int) -> date:
-    cur = day
-    while n > 0:
-        cur += timedelta(days=1)
-        if is_workday(cur):
-            n -= 1
-    return cur
+shift_workdays = workdays_before  # n working days before a due date (调休 respected)
+nth_workday_after = add_workdays
 
 
 def _week(d: date) -> str:

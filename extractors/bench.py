@@ -35,7 +35,8 @@ def naive_extract(text: str) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
-def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """The median wall time of `repeats` runs (every `duban bench` figure is a median)."""
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -58,7 +59,7 @@ def cold_start_seconds(repeats: int = 3) -> float:
     cmd = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
            "extract", "-", "--format", "json"]
     data = sample_speech().encode()
-    return _median_seconds(lambda: subprocess.run(cmd, input=data, capture_output=True, check=False), repeats)
+    return median_seconds(lambda: subprocess.run(cmd, input=data, capture_output=True, check=False), repeats)
 
 
 def run_bench(*, repeats: int = 5, max_mb: float = 5.0) -> str:
@@ -72,8 +73,8 @@ def run_bench(*, repeats: int = 5, max_mb: float = 5.0) -> str:
     for label, n in sizes:
         text = build_input(n)
         reps = repeats if n <= 400_000 else max(1, repeats // 2)
-        ours = _median_seconds(partial(extract, text), reps)
-        base = _median_seconds(partial(naive_extract, text), reps)
+        ours = median_seconds(partial(extract, text), reps)
+        base = median_seconds(partial(naive_extract, text), reps)
         rates.append(len(text) / ours)
         lines.append(f"{label:<10}{len(text):>10,}{ours * 1000:>11.1f}{len(text) / ours:>13,.0f}"
                      f"{base * 1000:>10.1f}{len(text) / base:>14,.0f}{ours / base:>7.1f}x")

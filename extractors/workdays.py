@@ -34,3 +34,15 @@ def workdays_between(start: date, end: date) -> int:
         day += timedelta(days=1)
         count += is_workday(day)
     return sign * count
+
+
+def workdays_before(day: date, n: int) -> date:
+    """n working days before day (0: the day itself, moved back to a working day if it is not one)."""
+    cur = day
+    while not is_workday(cur):
+        cur -= timedelta(days=1)
+    while n > 0:
+        cur -= timedelta(days=1)
+        if is_workday(cur):
+            n -= 1
+    return cur
