@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -72,30 +73,41 @@ def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
     floor = int(len(text) * 0.3)
     cut = len(text)
     for rule in lex.junk_tail:
-        for m in rule.pattern.finditer(text, timeout=MATCH_TIMEOUT_S):
-            if m.start() >= floor:
-                if m.start() < cut:
-                    cut = m.start()
-                    removed.append(rule.name)
-                break
+        m = rule.pattern.search(text, floor, timeout=MATCH_TIMEOUT_S)
+        if m and m.start() < cut:
+            cut = m.start()
+            removed.append(rule.name)
     text = text[:cut]
-    lines = []
-    for line in text.split("\n"):
-        hit = next((r for r in lex.junk_line if r.pattern.search(line, timeout=MATCH_TIMEOUT_S)), None)
-        if hit is None:
-            hit = next((r for r in lex.junk_tail if r.pattern.match(line.strip(), timeout=MATCH_TIMEOUT_S)),
-                       None)
-        if hit is not None:
-            removed.append(hit.name)
-            continue
-        lines.append(line)
-    text = "\n".join(lines)
+    # Whole lines: one scan with every line rule, then drop the lines that matched.
+    drop: set[int] = set()
+    starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+    for m in line_rules(lex).finditer(text, timeout=MATCH_TIMEOUT_S):
+        found = m.group(0)
+        at = m.start() + len(found) - len(found.lstrip())  # a leading \s* may start on an earlier blank line
+        drop.add(bisect.bisect_right(starts, at) - 1)
+        removed.append(_line_rule_name(lex, m))
+    if drop:
+        text = "\n".join(line for n, line in enumerate(text.split("\n")) if n not in drop)
     for rule in lex.junk_span:
         text, n = rule.pattern.subn("\n" if rule.name.startswith("truncation") else "", text,
                                     timeout=MATCH_TIMEOUT_S)
         if n:
             removed.append(rule.name)
     return text
+
+
+@cache
+def line_rules(lex: Lexicon) -> regex.Pattern[str]:
+    """Every line rule, and every tail rule as a line rule (an early "上一篇:" line is junk too)."""
+    parts = [f"(?P<g{n}>{r.pattern.pattern})" for n, r in enumerate(lex.junk_line)]
+    parts += [f"(?P<g{len(lex.junk_line) + n}>^[ \\t]*(?:{r.pattern.pattern.lstrip('^')}))"
+              for n, r in enumerate(lex.junk_tail)]
+    return regex.compile("|".join(parts), regex.MULTILINE)
+
+
+def _line_rule_name(lex: Lexicon, m: regex.Match[str]) -> str:
+    rules = lex.junk_line + lex.junk_tail
+    return rules[int(str(m.lastgroup)[1:])].name
 
 
 def _starts_heading(line: str, lex: Lexicon) -> bool:

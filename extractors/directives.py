@@ -188,9 +188,17 @@ def _should_split(cur: Chunk, c: Clause) -> bool:
 
 def directive_chunks(part: Span, hits: TextHits) -> tuple[list[Chunk], str | None]:
     """Split a ;-part into directive chunks. Returns ([], reason) when the part is not a directive."""
-    cls = [analyse_clause(s, hits) for s in clauses(part)]
-    if not cls:
+    spans = clauses(part)
+    if not spans:
         return [], "empty"
+    # Most narration has no cue at all: one look at the index and the first clause settles it.
+    if hits.modal.first(part.start, part.end) is None and hits.prohibition.first(part.start, part.end) is None:
+        first = analyse_clause(spans[0], hits)
+        if not first.imperative:
+            return [], "no_cue"
+        cls = [first, *(analyse_clause(s, hits) for s in spans[1:])]
+    else:
+        cls = [analyse_clause(s, hits) for s in spans]
     has_modal = any(c.modal or c.prohibition for c in cls)
     if not has_modal and not cls[0].imperative:
         return [], "no_cue"

@@ -55,17 +55,22 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
         if outline.in_toc(sentence.start):
             continue
         inherited: list[Party] = []
+        pending: list[str] = []  # non-directive parts, read for subjects only if a later part needs one
         for part in parts(sentence):
             chunks, _reason = directive_chunks(part, hits)
             if not chunks:
-                inherited = _update_inherited(inherited, part.text) or inherited
+                pending.append(part.text)
                 continue
             trailing = _trailing_note(body, part.end)
             for chunk in chunks:
                 parties = explicit_parties(_chunk_text(chunk) + trailing) or _subject_of(chunk)
                 if not parties and not _speaker_subject(chunk):
+                    for text in pending:
+                        inherited = _update_inherited(inherited, text) or inherited
+                    pending = []
                     parties = list(inherited)
                 else:
+                    pending = []
                     inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
                 raw.append((chunk, parties))
                 for c in chunk.clauses:
