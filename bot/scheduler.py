@@ -147,7 +147,7 @@ class Dispatcher:
         kind = sends[0].kind
         handler = {"remind": self._remind, "escalate": self._escalate, "dubandan": self._dubandan,
                    "unassigned": self._unassigned, "feedback": self._feedback, "feedback_due": self._feedback_due,
-                   "digest": self._digest}[kind]
+                   "digest": self._digest, "digest_all": self._digest_all}[kind]
         return handler(sends, now)
 
     def _post_dm(self, sends: list[Send], user: str, blocks: list[dict[str, Any]], text: str) -> dict[str, Any]:
@@ -280,6 +280,22 @@ class Dispatcher:
                                       metadata={"event_type": SEND_META, "event_payload": {"key": sends[0].key}})
         self.ctx.notifier.upload_file(cl.channel, ledger.to_xlsx(cl, now.astimezone(self.policy.tz)), name,
                                       ledger.title_of(cl), thread_ts=cl.header_ts)
+        return {"ts": resp.get("ts")}
+
+    def _digest_all(self, sends: list[Send], now: datetime) -> dict[str, Any]:
+        """One line per checklist for the 督办 channel: the week at a glance across all of them."""
+        today = self._today(now)
+        rows = []
+        for cid, _, _ in self.ctx.service.list_checklists():
+            cl = self.ctx.service.get(cid)
+            d = build_digest(cl, self.ctx.service.checklist_events(cid, now - timedelta(days=8)), now, today)
+            rows.append((cl, d))
+        if not rows:
+            return {"skipped": "no checklists"}
+        blocks, text = ui.cross_digest_blocks(rows, rows[0][1].period)
+        self.limiter.wait()
+        resp = self.ctx.notifier.post(sends[0].recipient, blocks, text,
+                                      metadata={"event_type": SEND_META, "event_payload": {"key": sends[0].key}})
         return {"ts": resp.get("ts")}
 
     def _fold(self, sends: list[Send]) -> dict[str, Any]:

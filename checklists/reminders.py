@@ -190,4 +190,11 @@ def plan_all(checklists: list[ChecklistView], now: datetime, p: Policy) -> list[
     for cl in checklists:
         out += plan_checklist(cl, now, p)
     out += plan_feedback(checklists, now, p)
+    if p.supervisor_channel and checklists:  # the optional cross-checklist digest for the 督办 channel
+        local = now.astimezone(p.tz).date()
+        monday = local - timedelta(days=local.weekday())
+        when = p.at(monday + timedelta(days=p.digest_weekday), p.digest_hour)
+        if _within(when, now, p) and any(cl.created_at <= when for cl in checklists):
+            out.append(Planned(f"digest_all:{_week(monday)}", "digest_all", "", when, None, p.supervisor_channel,
+                               {"week": _week(monday)}))
     return out

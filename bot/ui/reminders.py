@@ -129,6 +129,17 @@ def digest_blocks(d: Digest, ledger_name: str) -> tuple[Blocks, str]:
     return blocks, lines[0]
 
 
+def cross_digest_blocks(rows: list[tuple[ChecklistView, Digest]], period: str) -> tuple[Blocks, str]:
+    head = f"📊 督办周报汇总 · {period} · {len(rows)} 份清单"
+    lines = []
+    for cl, d in rows[:40]:
+        c = cl.counts()
+        lines.append(f"• *{cut(cl.title, 40)}* 本周办结 {len(d.completed)} · 新增逾期 {len(d.newly_overdue)} · "
+                     f"下周到期 {len(d.due_next_week)} · 受阻 {len(d.blocked)} · 🔴 {c['red']} · 未指派 {d.unassigned}")
+    return [{"type": "section", "text": mrkdwn(f"*{head}*")},
+            {"type": "section", "text": mrkdwn(cut("\n".join(lines), 2900))}], head
+
+
 def missing_reports_blocks(cl: ChecklistView, items: list[ItemView]) -> tuple[Blocks, str]:
     head = f"🟡 《{cut(cl.title, 60)}》{len(items)} 项未按时反馈"
     lines = [f"• {cut(i.text, 80)} — {mentions(i.lead_assignees) or '未指派'}" for i in items[:30]]
