@@ -10,10 +10,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.settings import load_settings
 from checklists.status import Action
 
 Sub = Any  # argparse's private _SubParsersAction
+
+
+def load_settings() -> Any:
+    from bot.settings import load_settings as load  # pydantic-settings is slow to import: only when needed
+
+    return load()
 
 
 def _container(check_schema: bool = True) -> Any:

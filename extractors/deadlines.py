@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import cn2an
 import regex
 
 from extractors.hits import Hit, HitIndex
@@ -44,6 +43,8 @@ def to_number(raw: str) -> float | int | None:
         return 0.5
     if raw.isdigit():
         return int(raw)
+    import cn2an  # imported on first use: it takes ~0.25 s to load and most speeches never need it
+
     value = cn2an.cn2an(raw.replace("两", "二"), "smart")
     return int(value) if float(value).is_integer() else float(value)
 
