@@ -9,7 +9,7 @@ from functools import cache
 import opencc
 import regex
 
-from extractors.rules import MATCH_TIMEOUT_S, Lexicon, lexicon
+from extractors.rules import MATCH_TIMEOUT_S, Lexicon, budget, lexicon
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,4}}"
@@ -50,8 +50,8 @@ def _t2s() -> opencc.OpenCC:
 
 
 def strip_pinyin(text: str) -> tuple[str, int]:
-    text, n_glued = PINYIN_GLUED.subn("", text, timeout=MATCH_TIMEOUT_S)
-    text, n_orphan = PINYIN_ORPHAN.subn("?", text, timeout=MATCH_TIMEOUT_S)
+    text, n_glued = PINYIN_GLUED.subn("", text, timeout=budget(text))
+    text, n_orphan = PINYIN_ORPHAN.subn("?", text, timeout=budget(text))
     return text, n_glued + n_orphan
 
 
@@ -60,7 +60,7 @@ def to_simplified(text: str) -> tuple[str, bool]:
     sample = min(len(text), TRAD_SAMPLE)
     changed = sum(a != b for a, b in zip(text[:sample], out[:sample], strict=False))
     if "著" in out:
-        out = ZHU_FOLD.sub("着", out, timeout=MATCH_TIMEOUT_S)
+        out = ZHU_FOLD.sub("着", out, timeout=budget(out))
     return out, changed > max(3, sample // 200)
 
 
@@ -73,7 +73,7 @@ def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
     floor = int(len(text) * 0.3)
     cut = len(text)
     for rule in lex.junk_tail:
-        m = rule.pattern.search(text, floor, timeout=MATCH_TIMEOUT_S)
+        m = rule.pattern.search(text, floor, timeout=budget(text))
         if m and m.start() < cut:
             cut = m.start()
             removed.append(rule.name)
@@ -81,7 +81,7 @@ def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
     # Whole lines: one scan with every line rule, then drop the lines that matched.
     drop: set[int] = set()
     starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
-    for m in line_rules(lex).finditer(text, timeout=MATCH_TIMEOUT_S):
+    for m in line_rules(lex).finditer(text, timeout=budget(text)):
         found = m.group(0)
         at = m.start() + len(found) - len(found.lstrip())  # a leading \s* may start on an earlier blank line
         drop.add(bisect.bisect_right(starts, at) - 1)
@@ -90,7 +90,7 @@ def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
         text = "\n".join(line for n, line in enumerate(text.split("\n")) if n not in drop)
     for rule in lex.junk_span:
         text, n = rule.pattern.subn("\n" if rule.name.startswith("truncation") else "", text,
-                                    timeout=MATCH_TIMEOUT_S)
+                                    timeout=budget(text))
         if n:
             removed.append(rule.name)
     return text
@@ -152,6 +152,6 @@ def clean(text: str) -> Cleaned:
     text = HAN_GAP.sub("\n", text)
     text = join_broken_lines(text, lex)
     result.text = text
-    result.garbled = [(m.start(), m.end()) for m in GARBLED.finditer(text, timeout=MATCH_TIMEOUT_S)]
-    result.redactions = len(REDACTED.findall(text, timeout=MATCH_TIMEOUT_S))
+    result.garbled = [(m.start(), m.end()) for m in GARBLED.finditer(text, timeout=budget(text))]
+    result.redactions = len(REDACTED.findall(text, timeout=budget(text)))
     return result

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.rules import MATCH_TIMEOUT_S, Rule
+from extractors.rules import Rule, budget
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class HitIndex:
         hits: list[Hit] = []
         taken: list[tuple[int, int]] = []
         for rule in rules:
-            for m in rule.pattern.finditer(text, timeout=MATCH_TIMEOUT_S):
+            for m in rule.pattern.finditer(text, timeout=budget(text)):
                 if m.end() == m.start():
                     continue
                 if shadow:
@@ -41,20 +41,16 @@ class HitIndex:
         self.starts = [h.start for h in hits]
 
     def within(self, start: int, end: int) -> list[Hit]:
+        # Index arithmetic, not slices: a slice would copy the rest of the list on every call.
         lo = bisect.bisect_left(self.starts, start)
-        out = []
-        for h in self.hits[lo:]:
-            if h.start >= end:
-                break
-            if h.end <= end:
-                out.append(h)
-        return out
+        hi = bisect.bisect_left(self.starts, end, lo)
+        hits = self.hits
+        return [hits[k] for k in range(lo, hi) if hits[k].end <= end]
 
     def first(self, start: int, end: int) -> Hit | None:
         lo = bisect.bisect_left(self.starts, start)
-        for h in self.hits[lo:]:
-            if h.start >= end:
-                return None
-            if h.end <= end:
-                return h
+        hi = bisect.bisect_left(self.starts, end, lo)
+        for k in range(lo, hi):
+            if self.hits[k].end <= end:
+                return self.hits[k]
         return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.rules import MATCH_TIMEOUT_S, Lexicon, lexicon
+from extractors.rules import MATCH_TIMEOUT_S, Lexicon, budget, lexicon
 
 SENTENCE_START = regex.compile(r"(?:^|(?<=[。!?;\n]))")
 HEADING_STOP = regex.compile(r"[。!?;\n]")
@@ -74,7 +74,7 @@ def _heading_at(text: str, pos: int, rules: tuple[object, ...], lex: Lexicon) ->
         m = rule.pattern.match(text, pos, timeout=MATCH_TIMEOUT_S)
         if not m:
             continue
-        stop = HEADING_STOP.search(text, m.end(), timeout=MATCH_TIMEOUT_S)
+        stop = HEADING_STOP.search(text, m.end(), timeout=budget(text))
         end = stop.start() if stop else len(text)
         body = text[m.end():end].strip()
         if rule.level == 5 and len(body) > MAX_ORDINAL_HEADING:
@@ -121,7 +121,7 @@ def parse_outline(text: str) -> Outline:
             headings.append(h)
     # Ordinals also open sentences in mid-paragraph: "…确保人员到位。二是立即进入临战状态。"
     line_starts = {h.start for h in headings}
-    for m in regex.finditer(r"(?<=[。!?;])", text, timeout=MATCH_TIMEOUT_S):
+    for m in regex.finditer(r"(?<=[。!?;])", text, timeout=budget(text)):
         pos = m.start()
         if pos in line_starts or any(a <= pos < b for a, b in toc):
             continue

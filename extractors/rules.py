@@ -14,8 +14,15 @@ from typing import Any
 import regex
 import yaml
 
-# Every match runs with a timeout so that no pattern can hang on hostile input.
+# Every whole-text scan runs with a timeout so that no pattern can hang on hostile input. The budget grows
+# with the text: a linear scan of 5 MB on a slow machine must never trip it, a catastrophic one must.
 MATCH_TIMEOUT_S = 1.0
+TIMEOUT_CHARS_PER_SECOND = 100_000
+
+
+def budget(text: str) -> float:
+    """The regex timeout for one scan over `text`."""
+    return MATCH_TIMEOUT_S + len(text) / TIMEOUT_CHARS_PER_SECOND
 
 
 @dataclass(frozen=True)
