@@ -50,7 +50,7 @@ def _enqueue_due(store: Store, count: int, recipients: int) -> None:
                                     for i in range(count)])
 
 
-def run_scheduler_bench(*, pg_url: str | None, repeats: int = 5, rate: float = 200.0, due: int = 10_000,
+def run_scheduler_bench(*, pg_url: str | None, repeats: int = 5, rate: float = 100.0, due: int = 10_000,
                         items: int = 100_000) -> str:
     import json
     import os

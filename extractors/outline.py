@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
-from extractors.rules import MATCH_TIMEOUT_S, Lexicon, budget, lexicon
+from extractors.rules import MATCH_TIMEOUT_S, Lexicon, Rule, budget, lexicon
 
 SENTENCE_START = regex.compile(r"(?:^|(?<=[。!?;\n]))")
 HEADING_STOP = regex.compile(r"[。!?;\n]")
@@ -67,23 +68,27 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _heading_at(text: str, pos: int, rules: tuple[object, ...], lex: Lexicon) -> Heading | None:
-    for rule in lex.headings + lex.ordinals:
-        if rule not in rules:
-            continue
-        m = rule.pattern.match(text, pos, timeout=MATCH_TIMEOUT_S)
-        if not m:
-            continue
-        stop = HEADING_STOP.search(text, m.end(), timeout=budget(text))
-        end = stop.start() if stop else len(text)
-        body = text[m.end():end].strip()
-        if rule.level == 5 and len(body) > MAX_ORDINAL_HEADING:
-            cut = body.find(",")
-            body = body[: cut if 0 < cut <= MAX_ORDINAL_HEADING else MAX_ORDINAL_HEADING]
-        if not body:
-            return None
-        return Heading(pos, m.end(), end, rule.level, m.group(0), rule.name, body)
-    return None
+def _heading(text: str, m: regex.Match[str], rule: Rule) -> Heading | None:
+    """The heading a marker match opens: its text runs to the sentence end (an ordinal's is kept short)."""
+    stop = HEADING_STOP.search(text, m.end(), timeout=budget(text))
+    end = stop.start() if stop else len(text)
+    body = text[m.end():end].strip()
+    if rule.level == 5 and len(body) > MAX_ORDINAL_HEADING:
+        cut = body.find(",")
+        body = body[: cut if 0 < cut <= MAX_ORDINAL_HEADING else MAX_ORDINAL_HEADING]
+    if not body:
+        return None
+    return Heading(m.start(), m.end(), end, rule.level, m.group(0), rule.name, body)
+
+
+@cache
+def _scanners(lex: Lexicon) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """Every marker in one pattern: at line starts (all kinds), and after a sentence end (ordinals)."""
+    rules = lex.headings + lex.ordinals
+    at_line = "|".join(f"(?P<g{n}>{r.pattern.pattern})" for n, r in enumerate(rules))
+    inline = "|".join(f"(?P<g{len(lex.headings) + n}>{r.pattern.pattern})" for n, r in enumerate(lex.ordinals))
+    return (regex.compile(f"^(?:{at_line})", regex.MULTILINE),
+            regex.compile(f"(?<=[。!?;])(?:{inline})"))
 
 
 def find_toc(text: str, lex: Lexicon) -> list[tuple[int, int]]:
@@ -111,22 +116,15 @@ def find_toc(text: str, lex: Lexicon) -> list[tuple[int, int]]:
 def parse_outline(text: str) -> Outline:
     lex = lexicon()
     toc = find_toc(text, lex)
-    headings: list[Heading] = []
-    line_rules = tuple(lex.headings) + tuple(lex.ordinals)
-    for pos, _line in _lines(text):
-        if any(a <= pos < b for a, b in toc):
-            continue
-        h = _heading_at(text, pos, line_rules, lex)
-        if h:
-            headings.append(h)
+    rules = lex.headings + lex.ordinals
+    found: dict[int, Heading] = {}
+    at_line, inline = _scanners(lex)
     # Ordinals also open sentences in mid-paragraph: "…确保人员到位。二是立即进入临战状态。"
-    line_starts = {h.start for h in headings}
-    for m in regex.finditer(r"(?<=[。!?;])", text, timeout=budget(text)):
-        pos = m.start()
-        if pos in line_starts or any(a <= pos < b for a, b in toc):
-            continue
-        h = _heading_at(text, pos, tuple(lex.ordinals), lex)
-        if h:
-            headings.append(h)
-    headings.sort(key=lambda h: h.start)
-    return Outline(tuple(headings), tuple(toc))
+    for scanner in (at_line, inline):
+        for m in scanner.finditer(text, timeout=budget(text)):
+            if m.start() in found or any(a <= m.start() < b for a, b in toc):
+                continue
+            h = _heading(text, m, rules[int(str(m.lastgroup)[1:])])
+            if h:
+                found[m.start()] = h
+    return Outline(tuple(found[k] for k in sorted(found)), tuple(toc))
