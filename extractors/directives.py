@@ -117,6 +117,7 @@ class TextHits:
         self.modal = HitIndex(text, lex.modal)
         self.prohibition = HitIndex(text, lex.prohibition)
         self.deadline = deadline_index(text)
+        self.not_directive = HitIndex(text, not_directive_rules()[1])
 
 
 def analyse_clause(span: Span, hits: TextHits) -> Clause:
@@ -135,22 +136,33 @@ def analyse_clause(span: Span, hits: TextHits) -> Clause:
     return c
 
 
-def blocking_rule(cls: list[Clause]) -> tuple[str, int] | None:
+@cache
+def not_directive_rules() -> tuple[regex.Pattern[str], tuple[Rule, ...], tuple[Rule, ...]]:
+    """The narration rules split in two: those anchored at a clause's start ("^一些…"), matched per
+    clause in one alternation, and the rest, found by one scan of the whole text (extractors.hits)."""
+    rules = lexicon().not_directive
+    anchored = tuple(r for r in rules if r.pattern.pattern.startswith("^"))
+    floating = tuple(r for r in rules if not r.pattern.pattern.startswith("^"))
+    alternation = "|".join(f"(?P<g{n}>{r.pattern.pattern[1:]})" for n, r in enumerate(anchored))
+    return regex.compile(alternation), floating, anchored
+
+
+def blocking_rule(cls: list[Clause], hits: TextHits) -> tuple[str, int] | None:
     """The name of a narration/analysis rule that rules the part out, or None.
 
     It looks at the clauses up to the first cue: what comes before a directive frames it. A match after
     a modal in the same clause is ignored, since the modal governs it ("要巩固已取得的成果")."""
-    lex = lexicon()
+    anchored_alt, _, anchored = not_directive_rules()
     for i, c in enumerate(cls):
-        body = c.body
-        pos = 0
-        while (m := lex.not_directive_any.search(body, pos)) is not None:
-            rule = alternation_rule(lex.not_directive, m)
-            modal_pos = c.modal[1] - c.body_offset if c.modal else None
-            if modal_pos is not None and modal_pos < m.start() and rule.name.startswith(("past.", "situation.")):
-                pos = m.start() + 1
+        m = anchored_alt.match(c.body)
+        if m:
+            return alternation_rule(anchored, m).name, i
+        body_start = c.span.start + c.body_offset
+        modal_at = c.span.start + c.modal[1] if c.modal else None
+        for hit in hits.not_directive.within(body_start, c.span.end):
+            if modal_at is not None and modal_at < hit.start and hit.rule.name.startswith(("past.", "situation.")):
                 continue
-            return rule.name, i
+            return hit.rule.name, i
         if c.modal or c.prohibition or c.imperative:
             break
     return None
@@ -202,7 +214,7 @@ def directive_chunks(part: Span, hits: TextHits) -> tuple[list[Chunk], str | Non
     has_modal = any(c.modal or c.prohibition for c in cls)
     if not has_modal and not cls[0].imperative:
         return [], "no_cue"
-    while (blocked := blocking_rule(cls)) is not None:
+    while (blocked := blocking_rule(cls, hits)) is not None:
         name, where = blocked
         # "市里建立了…体系,定点救治机构…储备人员要保持待命状态": narration, analysis or a call to
         # "认识到…" comes first, then a directive of its own. The lead-in is dropped, the directive stays.

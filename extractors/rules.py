@@ -81,7 +81,6 @@ class Lexicon:
     lead_marker: regex.Pattern[str]
     assist_marker: regex.Pattern[str]
     org_suffix_set: frozenset[str]
-    not_directive_any: regex.Pattern[str]  # all not_directive rules in one alternation, group gN = rule N
 
     def all_rules(self) -> list[Rule]:
         groups = (self.junk_line, self.junk_span, self.junk_tail, self.modal, self.prohibition,
@@ -125,13 +124,7 @@ def lexicon() -> Lexicon:
         lead_marker=_compile(orgs["lead_marker"]),
         assist_marker=_compile(orgs["assist_marker"]),
         org_suffix_set=frozenset(orgs["suffixes"]),
-        not_directive_any=_alternation(cues["not_directive"]),
     )
-
-
-def _alternation(entries: list[dict[str, Any]]) -> regex.Pattern[str]:
-    """One pattern for a whole rule group, so a clause is scanned once; group gN names rule N."""
-    return regex.compile("|".join(f"(?P<g{n}>{e['pattern']})" for n, e in enumerate(entries)))
 
 
 FIRST_LITERAL = regex.compile(r"(?:^\^?+|\((?:\?:)?+|\|)(\p{Han})")
