@@ -32,6 +32,9 @@ def make_http_server(app: object, port: int, host: str = "0.0.0.0") -> WSGIServe
 
 def run_bot(http_port: int | None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot.slack_client import install_log_redaction
+
+    install_log_redaction()
     try:
         settings = load_settings()
         secrets = Secrets.from_env()

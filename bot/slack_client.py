@@ -29,8 +29,11 @@ class TokenRedactingFilter(logging.Filter):
 
 
 def install_log_redaction() -> None:
-    for name in ("slack_sdk", "slack_bolt", "duban", ""):
-        logging.getLogger(name).addFilter(TokenRedactingFilter())
+    """Filters on a logger miss its children's records; filters on the handlers see every record."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if not any(isinstance(f, TokenRedactingFilter) for f in handler.filters):
+            handler.addFilter(TokenRedactingFilter())
 
 
 def make_client(token: str | None, settings: SlackSettings) -> WebClient:

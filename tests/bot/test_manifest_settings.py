@@ -84,3 +84,15 @@ def test_bot_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "bot.cli", "bot"], capture_output=True, text=True, cwd=tmp_path,
                          env=env, timeout=60, check=False)
     assert out.returncode == 2 and "duban db upgrade" in out.stderr and "xoxb-1" not in out.stderr
+
+
+def test_tokens_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from bot.slack_client import TokenRedactingFilter
+
+    record = logging.LogRecord("slack_sdk.web.base_client", logging.DEBUG, __file__, 1,
+                               "Sending a request - headers: %s", ({"Authorization": "Bearer xoxb-123-456-abcDEF"},),
+                               None)
+    assert TokenRedactingFilter().filter(record)
+    assert "abcDEF" not in record.getMessage() and "xox*-***" in record.getMessage()
