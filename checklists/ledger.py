@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -72,39 +73,41 @@ def title_of(checklist: ChecklistView) -> str:
 
 
 def to_xlsx(checklist: ChecklistView, generated: datetime) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "工作台账"
-    ws.append([title_of(checklist)])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS) - 2)
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"导出时间:{generated:%Y-%m-%d %H:%M}"])
-    ws.append(list(COLUMNS))
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9D9D9")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-    items = [i for i in checklist.items if i.status is not Status.CANCELLED]
-    # Style objects are made once and shared: openpyxl interns them, so per-cell copies only cost time.
-    wrap, border = Alignment(vertical="top", wrap_text=True), Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-    fills = {c: PatternFill("solid", fgColor=rgb) for c, rgb in FILLS.items()}
-    for row, (item, values) in enumerate(zip(items, rows(checklist), strict=True), start=4):
-        ws.append(values)  # (ws.max_row scans every cell: counting rows here keeps the export linear)
-        for col in range(1, len(COLUMNS) + 1):
-            cell = ws.cell(row=row, column=col)
-            cell.alignment, cell.border = wrap, border
-            if col == 5 and isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-        if item.colour in fills:
-            ws.cell(row=row, column=8).fill = fills[item.colour]
+    # Write-only mode streams rows: styled cells are made once per row, not looked up in a grid.
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("工作台账")
     for col, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     for col in (11, 12):  # the id and version columns carry the round trip; offices need not see them
         ws.column_dimensions[get_column_letter(col)].hidden = True
     ws.freeze_panes = "C4"
+
+    def cell(value: object, **style: object) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value=value)
+        for key, v in style.items():
+            setattr(c, key, v)
+        return c
+
+    ws.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS) - 2)}1")
+    ws.append([cell(title_of(checklist), font=Font(bold=True, size=14), alignment=Alignment(horizontal="center"))])
+    ws.append([f"导出时间:{generated:%Y-%m-%d %H:%M}"])
+    box = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+    head = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9D9D9"), "border": box,
+            "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}
+    ws.append([cell(name, **head) for name in COLUMNS])
+    wrap = Alignment(vertical="top", wrap_text=True)
+    fills = {c: PatternFill("solid", fgColor=rgb) for c, rgb in FILLS.items()}
+    items = [i for i in checklist.items if i.status is not Status.CANCELLED]
+    for item, values in zip(items, rows(checklist), strict=True):
+        out = []
+        for col, value in enumerate(values, 1):
+            c = cell(value, alignment=wrap, border=box)
+            if col == 5 and isinstance(value, date):
+                c.number_format = "yyyy-mm-dd"
+            if col == 8 and item.colour in fills:
+                c.fill = fills[item.colour]
+            out.append(c)
+        ws.append(out)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
