@@ -26,8 +26,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -q
 
+# `make bench PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test` adds the PostgreSQL figures.
 bench: $(STAMP)
-	$(BIN)/duban bench
+	$(BIN)/duban bench all $(if $(PG_URL),--pg-url $(PG_URL),)
 
 score: $(STAMP)
 	$(BIN)/duban eval --gold tests/data/gold_seeds.json --texts tests/data/speeches
