@@ -10,7 +10,7 @@ import regex
 
 from extractors.deadlines import Found, deadline_index, pick
 from extractors.hits import HitIndex
-from extractors.parties import subject_parties
+from extractors.parties import org_name, subject_parties
 from extractors.rules import Rule, alternation_rule, first_chars, lexicon
 from extractors.segment import Span, clauses
 
@@ -109,6 +109,9 @@ def lead_pattern() -> regex.Pattern[str]:
     return regex.compile(f"(?:{ORDINAL_LEAD.pattern.lstrip('^')}|{connectives})*")
 
 
+SUBJECT_DEADLINE = Rule(name="imperative.subject_deadline", pattern=regex.compile(""))
+
+
 class TextHits:
     """Cue and deadline hits of one text, computed once (see extractors.hits)."""
 
@@ -133,6 +136,10 @@ def analyse_clause(span: Span, hits: TextHits) -> Clause:
         if (chars is None or first in chars) and rule.pattern.match(c.body):
             c.imperative = rule
     c.deadline = pick(hits.deadline.within(span.start, span.end))
+    if c.imperative is None and c.deadline is not None and c.deadline.rule.kind in ("by", "within", "recurring") \
+            and org_name(c.body):
+        # "区疾控中心每月10日前报送上月检测数据": a named unit with a time limit is an assignment (分工方案 style).
+        c.imperative = SUBJECT_DEADLINE
     return c
 
 

@@ -81,10 +81,16 @@ def subject_parties(prefix: str) -> list[Party]:
     return parse_names(prefix, "owner", "party.subject")
 
 
+OBJECT_TOPIC = regex.compile(r"^(?:对于?|针对|凡是?)")
+
+
 def clause_head_parties(clause: str) -> list[Party]:
-    """Parties that open a clause with no modal ("各级卫生健康部门、医疗卫生机构人事变动比较大")."""
+    """Parties that open a clause with no modal ("各级卫生健康部门、医疗卫生机构人事变动比较大").
+    A topic led by 对/针对/凡 names whom the work is about ("对工作不力的单位,"), never who does it."""
     lex = lexicon()
     out: list[Party] = []
+    if OBJECT_TOPIC.match(clause):
+        return out
     for token in lex.separators.split(clause):
         name = org_name(token.strip())
         if not name:

@@ -11,7 +11,7 @@ import regex
 from extractors import meta
 from extractors.clean import clean
 from extractors.deadlines import parse, pick
-from extractors.directives import Chunk, Clause, TextHits, directive_chunks, strip_lead
+from extractors.directives import SUBJECT_DEADLINE, Chunk, Clause, TextHits, directive_chunks, strip_lead
 from extractors.models import CleaningReport, Extraction, Item, Party, Span
 from extractors.outline import Outline, parse_outline
 from extractors.parties import TRAILING, clause_head_parties, explicit_parties, subject_parties
@@ -104,6 +104,8 @@ def _subject_of(chunk: Chunk) -> list[Party]:
         if cue:
             found = subject_parties(c.span.text[c.body_offset: cue[1]])
             return found or _look_back(chunk.clauses[:k])
+        if c.imperative is SUBJECT_DEADLINE:
+            return clause_head_parties(c.body)
         if c.modal or c.prohibition or c.imperative:
             return []
     return []

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import regex
 
 # A "?" glued between characters is a lost character (mojibake), not a question mark.
-SENTENCE = regex.compile(r"(?:[^。!?\n]|\?(?=[\p{Han}A-Za-z]))+(?:[。!?]+[”’」』]?)?")
+# A bracketed note right after the full stop ("…完成首轮督导。(区卫健局负责)") belongs to that sentence;
+# sentences are split on text whose brackets are masked, so the note shows up as mask characters.
+SENTENCE = regex.compile(r"(?:[^。!?\n]|\?(?=[\p{Han}A-Za-z]))+(?:[。!?]+[”’」』]?\u0001*)?")
 # Clauses are capped in length: per-clause patterns then always run on short strings, which is what
 # lets them skip the regex timeout that the whole-text scans keep (see extractors.rules).
 MAX_CLAUSE = 600
