@@ -101,6 +101,17 @@ def clause_head_parties(clause: str) -> list[Party]:
     return out
 
 
+TOGETHER_WITH = regex.compile(r"(?:会同|协同|联合)(?P<names>[\p{Han}()、和及]{2,30}?)(?=[,,;。]|在|于|共同|一起|开展|做好|$)")
+
+
+def assisting_parties(text: str) -> list[Party]:
+    """"县卫健局要会同县财政局…": the unit named after 会同/协同/联合 assists."""
+    out: list[Party] = []
+    for m in TOGETHER_WITH.finditer(text) if "同" in text or "联合" in text else ():
+        out += parse_names(m.group("names"), "assist", "party.together")
+    return out
+
+
 def explicit_parties(text: str) -> list[Party]:
     """牵头/配合 grammar and 分工方案 notes, which outrank a bare subject."""
     lex = lexicon()

@@ -14,7 +14,7 @@ from extractors.deadlines import parse, pick
 from extractors.directives import SUBJECT_DEADLINE, Chunk, Clause, TextHits, directive_chunks, strip_lead
 from extractors.models import CleaningReport, Extraction, Item, Party, Span
 from extractors.outline import Outline, parse_outline
-from extractors.parties import TRAILING, clause_head_parties, explicit_parties, subject_parties
+from extractors.parties import TRAILING, assisting_parties, clause_head_parties, explicit_parties, subject_parties
 from extractors.rules import lexicon
 from extractors.segment import parts, sentences
 
@@ -72,7 +72,11 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                 else:
                     pending = []
                     inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
-                raw.append((chunk, parties))
+                known = {p.name for p in parties}
+                helpers = [p for p in assisting_parties(_chunk_text(chunk)) if p.name not in known]
+                if helpers and parties and all(p.role == "owner" for p in parties):
+                    parties = [p.model_copy(update={"role": "lead"}) for p in parties]  # one who leads, one who helps
+                raw.append((chunk, parties + helpers))
                 for c in chunk.clauses:
                     heads = clause_head_parties(c.body) if not (c.modal or c.prohibition or c.imperative
                                                                 or c.topic) else []
