@@ -48,6 +48,13 @@ class BotContext:
     def today(self) -> date:
         return self.container.clock().astimezone(self.container.settings.app.tz).date()
 
+    def finish(self, body: dict[str, Any]) -> None:
+        """The event's handling is over: a later retry of it is a duplicate, never a takeover."""
+        from checklists.drafts import finish_event
+
+        if body.get("event_id"):
+            finish_event(self.container.store, str(body["event_id"]), self.container.clock())
+
     def actor(self, user: str, candidate_groups: Iterable[str] = ()) -> Actor:
         """The user, with those of the candidate user groups they belong to (asked of Slack, cached)."""
         groups = set()

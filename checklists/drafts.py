@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,13 +18,26 @@ from checklists.status import TransitionError
 from checklists.store import Store
 from extractors.models import Deadline, Extraction, Item, Party
 
+TAKEOVER_AFTER = timedelta(minutes=2)
+
 
 def first_time(store: Store, event_id: str, now: datetime) -> bool:
-    """True the first time an event id is seen by any instance; Slack's retries get False."""
+    """True when this instance should handle the event: the first delivery, or a retry of one whose
+    handler never finished (its instance died) after TAKEOVER_AFTER. Slack's other retries get False."""
     dialect = postgresql if store.is_postgres else sqlite
     stmt = dialect.insert(ProcessedEventRow).values(event_id=event_id, at=now).on_conflict_do_nothing()
     with store.session() as s:
-        return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
+        if s.execute(stmt).rowcount:  # type: ignore[attr-defined]
+            return True
+        taken = s.execute(update(ProcessedEventRow).where(
+            ProcessedEventRow.event_id == event_id, ProcessedEventRow.done_at.is_(None),
+            ProcessedEventRow.at < now - TAKEOVER_AFTER).values(at=now))
+        return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+def finish_event(store: Store, event_id: str, now: datetime) -> None:
+    with store.session() as s:
+        s.execute(update(ProcessedEventRow).where(ProcessedEventRow.event_id == event_id).values(done_at=now))
 
 
 class Drafts:
@@ -175,5 +188,5 @@ def open_drafts(store: Store, user: str) -> list[str]:
         return list(s.scalars(select(DraftRow.id).where(DraftRow.user == user, DraftRow.state == "open")))
 
 
-__all__ = ["Actor", "Drafts", "Item", "edit_item", "first_time", "merge_with_previous", "open_drafts", "remove_item",
-           "set_meta"]
+__all__ = ["Actor", "Drafts", "Item", "edit_item", "finish_event", "first_time", "merge_with_previous", "open_drafts",
+           "remove_item", "set_meta"]

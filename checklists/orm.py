@@ -203,6 +203,8 @@ class ProcessedEventRow(Base):
 
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the handling finished: an event taken but never finished (the instance died) is taken over.
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DraftRow(Base):

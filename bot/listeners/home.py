@@ -25,6 +25,9 @@ def _all_groups(ctx: BotContext) -> list[str]:
 
 def register(app: App, ctx: BotContext) -> None:
     @app.event("app_home_opened")
-    def on_home(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") == "home":
-            publish_home(ctx, event.get("user", ""))
+    def on_home(event: dict[str, Any], body: dict[str, Any]) -> None:
+        try:
+            if event.get("tab", "home") == "home":
+                publish_home(ctx, event.get("user", ""))
+        finally:
+            ctx.finish(body)

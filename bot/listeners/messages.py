@@ -27,7 +27,13 @@ def _ack(ack: Ack) -> None:
 
 
 def register(app: App, ctx: BotContext) -> None:
-    def on_message(event: dict[str, Any], client: Any) -> None:
+    def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+        try:
+            handle_message(event)
+        finally:
+            ctx.finish(body)
+
+    def handle_message(event: dict[str, Any]) -> None:
         if event.get("bot_id") or event.get("subtype") in IGNORED_SUBTYPES:
             return
         if event.get("channel_type") != "im":
@@ -40,7 +46,13 @@ def register(app: App, ctx: BotContext) -> None:
             return
         run_intake(ctx, user=user, channel=channel, thread_ts=None, text=text, files=files or None)
 
-    def on_mention(event: dict[str, Any]) -> None:
+    def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+        try:
+            handle_mention(event)
+        finally:
+            ctx.finish(body)
+
+    def handle_mention(event: dict[str, Any]) -> None:
         text = MENTION.sub("", event.get("text") or "").strip()
         files = event.get("files") or []
         channel, user = event.get("channel", ""), event.get("user", "")

@@ -136,3 +136,29 @@ def test_speech_without_directives(bot: Harness) -> None:
     bot.event(dm("UALICE", text))
     update = bot.fake.wait_for(lambda: bot.fake.of("chat.update"))[0].params
     assert "未识别到督办事项" in update["text"]
+
+
+def test_event_whose_handler_died_is_taken_over(bot: Harness) -> None:
+    from datetime import timedelta
+
+    from checklists.drafts import finish_event, first_time
+
+    store, now = bot.container.store, bot.clock.now
+    assert first_time(store, "EvDIE", now)
+    assert not first_time(store, "EvDIE", now + timedelta(seconds=30))  # still being handled
+    assert first_time(store, "EvDIE", now + timedelta(minutes=3))  # the instance died: taken over
+    finish_event(store, "EvDIE", now + timedelta(minutes=3))
+    assert not first_time(store, "EvDIE", now + timedelta(minutes=10))  # finished: a duplicate for good
+
+
+def test_handled_events_are_marked_finished(bot: Harness) -> None:
+    from checklists.orm import ProcessedEventRow
+
+    def done() -> bool:
+        with bot.container.store.session() as s:
+            row = s.get(ProcessedEventRow, "EvDONE")
+            return row is not None and row.done_at is not None
+
+    bot.event(dm("UALICE", "你好"), event_id="EvDONE")
+    bot.fake.wait_for(done)
+    assert bot.fake.of("chat.postMessage")
