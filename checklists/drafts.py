@@ -102,10 +102,12 @@ class Drafts:
                     raise TransitionError("只有草稿的提交人可以发布")
                 if row.checklist_id:
                     return self.service.get(row.checklist_id), False
-                if row.state == "publishing":
+                now = self.clock()
+                if row.state == "publishing" and row.publishing_at and now - row.publishing_at < TAKEOVER_AFTER:
                     raise ConflictError("草稿正在发布,请稍候")
-                # Claim the draft first (optimistic version check): of two clicks, one wins here.
-                row.state = "publishing"
+                # Claim the draft first (optimistic version check): of two clicks, one wins here. A claim
+                # left behind by an instance that died is taken over after TAKEOVER_AFTER.
+                row.state, row.publishing_at = "publishing", now
                 ex = Extraction.model_validate(row.extraction)
                 if row.meeting_date:
                     ex = ex.model_copy(update={"meeting_date": row.meeting_date})

@@ -222,6 +222,7 @@ class DraftRow(Base):
     state: Mapped[str] = mapped_column(String(16), default="open")  # open | publishing | published | cancelled
     checklist_id: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    publishing_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when a 发布 claimed the draft
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy idiom)
