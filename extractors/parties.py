@@ -58,7 +58,8 @@ def org_name(token: str) -> str | None:
     if not best and regex.match(lex.plural_prefix + r"[\p{Han}]{1,3}$", head):
         best = len(head)
     name = head[:best]
-    if len(name) < 2 or name in lex.non_party or any(name.endswith(n) for n in lex.non_party if len(n) > 2):
+    if len(name) < 2 or name in lex.non_party or name.endswith(lex.non_party_endings) or any(
+            name.endswith(n) for n in lex.non_party if len(n) > 2):
         return None
     return name
 

@@ -75,6 +75,7 @@ class Lexicon:
     org_suffixes: tuple[str, ...]
     org_roles: tuple[str, ...]
     non_party: frozenset[str]
+    non_party_endings: tuple[str, ...]
     plural_prefix: str
     trim_lead: regex.Pattern[str]
     separators: regex.Pattern[str]
@@ -118,6 +119,7 @@ def lexicon() -> Lexicon:
         org_suffixes=tuple(sorted(orgs["suffixes"], key=len, reverse=True)),
         org_roles=tuple(sorted(orgs["roles"], key=len, reverse=True)),
         non_party=frozenset(orgs["non_party"]),
+        non_party_endings=tuple(orgs.get("non_party_endings", [])),
         plural_prefix=orgs["plural_prefix"],
         trim_lead=_compile(orgs["trim_lead"]),
         separators=_compile(orgs["separators"]),
