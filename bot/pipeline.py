@@ -9,7 +9,6 @@ from bot.context import BotContext
 from bot.intake import Source, file_source, message_source
 from bot.ui.draft import draft_blocks, summary_text
 from bot.ui.limits import cut
-from checklists.drafts import Drafts
 from extractors import extract
 from extractors.intake import IntakeError
 
@@ -73,4 +72,4 @@ def unmatched_names(ctx: BotContext, ex: Any) -> list[str]:
     return ctx.service.unknown_parties(p.name for it in ex.items for p in it.responsible)
 
 
-__all__ = ["Drafts", "run_intake", "send_draft"]
+__all__ = ["run_intake", "send_draft"]

@@ -69,10 +69,6 @@ class Policy:
         return self.at(day, self.quiet_end)
 
 
-shift_workdays = workdays_before  # n working days before a due date (调休 respected)
-nth_workday_after = add_workdays
-
-
 def _week(d: date) -> str:
     y, w, _ = d.isocalendar()
     return f"{y}W{w:02d}"
@@ -101,8 +97,8 @@ def plan_item(cl: ChecklistView, item: ItemView, now: datetime, p: Policy) -> li
         return out
     if item.due is None or item.placeholder or item.event_relative:
         return out
-    tags = [(f"pre{n}", p.at(shift_workdays(item.due, n), p.remind_hour)) for n in p.remind_workdays_before]
-    tags += [(f"over{k}", p.at(nth_workday_after(item.due, k), p.remind_hour))
+    tags = [(f"pre{n}", p.at(workdays_before(item.due, n), p.remind_hour)) for n in p.remind_workdays_before]
+    tags += [(f"over{k}", p.at(add_workdays(item.due, k), p.remind_hour))
              for k in OVERDUE_DAYS[: p.overdue_cap]]
     for tag, when in tags:
         when = p.next_allowed(when)

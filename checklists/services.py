@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import regex
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -150,6 +151,22 @@ class ChecklistService:
                              .where(ChecklistRow.deleted_at.is_(None)).order_by(ChecklistRow.created_at))
             return [(r[0], r[1], r[2]) for r in rows]
 
+    def latest_in_channel(self, channel: str) -> ChecklistView:
+        with self.store.session() as s:
+            cid = s.scalar(select(ChecklistRow.id).where(ChecklistRow.channel == channel, ChecklistRow.deleted_at.is_(None))
+                           .order_by(ChecklistRow.created_at.desc()).limit(1))
+        if cid is None:
+            raise NotFound("本频道还没有督办清单")
+        return self.get(cid)
+
+    def supervised_by(self, user: str) -> list[ChecklistView]:
+        """Checklists the user owns or supervises; only those are loaded in full."""
+        with self.store.session() as s:
+            rows = s.execute(select(ChecklistRow.id, ChecklistRow.owner, ChecklistRow.supervisors)
+                             .where(ChecklistRow.deleted_at.is_(None)).order_by(ChecklistRow.created_at))
+            ids = [cid for cid, owner, sups in rows if owner == user or user in (sups or [])]
+        return [self.get(cid) for cid in ids]
+
     def item(self, item_id: str) -> ItemView:
         with self.store.session() as s:
             return self._item_view(s, self._load_item(s, item_id), self._index(s), self.today())
@@ -170,15 +187,13 @@ class ChecklistService:
     def history(self, item_id: str) -> list[EventView]:
         with self.store.session() as s:
             rows = s.scalars(select(EventRow).where(EventRow.item_id == item_id).order_by(EventRow.id))
-            return [EventView(at=r.at, actor=r.actor, action=r.action, from_status=r.from_status,
-                              to_status=r.to_status, data=r.data) for r in rows]
+            return [_event_view(r) for r in rows]
 
     def checklist_events(self, checklist_id: str, since: datetime) -> list[tuple[str | None, EventView]]:
         with self.store.session() as s:
             rows = s.scalars(select(EventRow).where(EventRow.checklist_id == checklist_id, EventRow.at >= since)
                              .order_by(EventRow.id))
-            return [(r.item_id, EventView(at=r.at, actor=r.actor, action=r.action, from_status=r.from_status,
-                                          to_status=r.to_status, data=r.data)) for r in rows]
+            return [(r.item_id, _event_view(r)) for r in rows]
 
     def roles(self, item: ItemView, checklist: ChecklistView, actor: Actor) -> set[Role]:
         return roles_of(actor, item.assignees, checklist.owner, checklist.supervisors)
@@ -387,8 +402,11 @@ class ChecklistService:
             reported_at=row.reported_at, updated_at=row.updated_at)
 
 
-def _fill_placeholder(text: str, amount: float) -> str:
-    import regex
+def _event_view(r: EventRow) -> EventView:
+    return EventView(at=r.at, actor=r.actor, action=r.action, from_status=r.from_status, to_status=r.to_status,
+                     data=r.data)
 
+
+def _fill_placeholder(text: str, amount: float) -> str:
     value = int(amount) if float(amount).is_integer() else amount
     return regex.sub(r"[Xx×*＊]+", str(value), text, count=1)

@@ -23,9 +23,6 @@ HELP = ("*/duban 用法*\n"
 
 
 def register(app: App, ctx: BotContext) -> None:
-    def ack_fast(ack: Ack) -> None:
-        ack()
-
     def run(body: dict[str, Any], client: Any) -> None:
         text = (body.get("text") or "").strip()
         sub, _, rest = text.partition(" ")
@@ -58,20 +55,11 @@ def register(app: App, ctx: BotContext) -> None:
             run(body, client)
 
     app.command("/duban")(ack=ack_and_open, lazy=[lazy])
-    del ack_fast
 
 
 def export(ctx: BotContext, channel: str, user: str, ref: str) -> None:
     try:
-        if ref:
-            view = ctx.service.find(ref)
-        else:
-            mine = [cid for cid, _, _ in ctx.service.list_checklists()]
-            candidates = [ctx.service.get(cid) for cid in mine]
-            here = [c for c in candidates if c.channel == channel]
-            if not here:
-                raise NotFound("本频道还没有督办清单")
-            view = here[-1]
+        view = ctx.service.find(ref) if ref else ctx.service.latest_in_channel(channel)
     except NotFound as exc:
         ctx.notifier.ephemeral(channel, user, f"⚠️ {exc}")
         return

@@ -14,8 +14,7 @@ def publish_home(ctx: BotContext, user: str) -> None:
     service = ctx.service
     actor = ctx.actor(user, _all_groups(ctx))
     mine = service.items_for(actor)
-    supervised = [service.get(cid) for cid, _, _ in service.list_checklists()]
-    supervised = [c for c in supervised if c.owner == user or user in c.supervisors]
+    supervised = service.supervised_by(user)
     ctx.client.views_publish(user_id=user, view=home_view(mine, supervised, ctx.today()))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.ui.format import bar, deadline_line, mentions, parties_line, status_tail
+from bot.ui.format import deadline_line, mentions, parties_line, status_tail
 from bot.ui.limits import MAX_HEADER_TEXT, Blocks, cut, mrkdwn, paginate, plain
 from checklists.colours import Colour
+from checklists.digest import bar
 from checklists.models import ChecklistView, ItemView
 from checklists.status import Action, Status
 

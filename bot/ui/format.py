@@ -28,10 +28,6 @@ def relative(due: date | None, today: date) -> str:
     return f"还剩{workdays_between(today, due)}个工作日"
 
 
-def bar(ratio: float, width: int = 10) -> str:
-    filled = round(max(0.0, min(1.0, ratio)) * width)
-    return "▓" * filled + "░" * (width - filled)
-
 
 def mention(slack_id: str) -> str:
     if slack_id.startswith("S"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.ui.checklist import item_blocks
-from bot.ui.format import bar
 from bot.ui.limits import MAX_BLOCKS_VIEW, Blocks, cut, mrkdwn, plain
+from checklists.digest import bar
 from checklists.models import ChecklistView, ItemView
 
 

@@ -13,9 +13,10 @@ from sqlalchemy import update
 from bot.scheduler import Dispatcher
 from checklists import outbox
 from checklists.orm import SendRow
-from checklists.reminders import Policy, plan_checklist, shift_workdays
+from checklists.reminders import Policy, plan_checklist
 from checklists.services import Actor
 from extractors.models import Deadline, Extraction, Item, Party
+from extractors.workdays import workdays_before
 from tests.bot.harness import Harness, start
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -93,5 +94,5 @@ def test_reminder_times_are_configurable_per_checklist(bot: Harness) -> None:
 
 def test_workday_shifts_follow_tiaoxiu() -> None:
     # 2024-10-09 due: 3 working days before is Sunday 9/29 (调休), skipping the National Day holidays.
-    assert shift_workdays(date(2024, 10, 9), 3) == date(2024, 9, 29)
-    assert shift_workdays(date(2024, 10, 5), 0) == date(2024, 9, 30)  # due on a holiday: the last working day
+    assert workdays_before(date(2024, 10, 9), 3) == date(2024, 9, 29)
+    assert workdays_before(date(2024, 10, 5), 0) == date(2024, 9, 30)  # due on a holiday: the last working day
