@@ -214,15 +214,14 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from datetime import timedelta
 
-    from checklists.digest import build_digest, digest_lines
+    from checklists.digest import digest_lines, weekly_digest
 
     c = _container()
     view = c.service.find(args.id)
     now = c.clock()
     today = now.astimezone(c.settings.app.tz).date()
-    digest = build_digest(view, c.service.checklist_events(view.id, now - timedelta(days=8)), now, today)
+    digest = weekly_digest(c.service, view, now, today)
     print("\n".join(digest_lines(digest, mention=False)))
     if not args.dry_run:
         print("(仅预览:周报由调度器在频道中发布 / preview only)", file=sys.stderr)

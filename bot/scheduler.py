@@ -27,7 +27,7 @@ from bot.context import BotContext
 from bot.ui import reminders as ui
 from bot.ui.limits import cut
 from checklists import ledger, outbox
-from checklists.digest import build_digest
+from checklists.digest import weekly_digest
 from checklists.models import ChecklistView, ItemView
 from checklists.outbox import Send
 from checklists.reminders import CHASED, Policy, plan_all
@@ -272,7 +272,7 @@ class Dispatcher:
     def _digest(self, sends: list[Send], now: datetime) -> dict[str, Any]:
         cl = self.ctx.service.get(sends[0].checklist_id)
         today = self._today(now)
-        digest = build_digest(cl, self.ctx.service.checklist_events(cl.id, now - timedelta(days=8)), now, today)
+        digest = weekly_digest(self.ctx.service, cl, now, today)
         name = f"台账_{cut(cl.title, 20)}_{today:%m%d}.xlsx"
         blocks, text = ui.digest_blocks(digest, name)
         self.limiter.wait()
@@ -288,7 +288,7 @@ class Dispatcher:
         rows = []
         for cid, _, _ in self.ctx.service.list_checklists():
             cl = self.ctx.service.get(cid)
-            d = build_digest(cl, self.ctx.service.checklist_events(cid, now - timedelta(days=8)), now, today)
+            d = weekly_digest(self.ctx.service, cl, now, today)
             rows.append((cl, d))
         if not rows:
             return {"skipped": "no checklists"}

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from checklists.colours import Colour, pace
 from checklists.models import ChecklistView, EventView, ItemView
+from checklists.services import ChecklistService
 from checklists.status import Status
 
 IDEOGRAPHIC_SPACE = "\u3000"  # pads Chinese names so the bars line up
@@ -66,6 +67,11 @@ def build_digest(cl: ChecklistView, events: list[tuple[str | None, EventView]], 
     d.non_reporters = list(dict.fromkeys(u for i in live if i.report_missing for u in i.lead_assignees))
     d.unassigned = sum(1 for i in live if i.status.is_open and not i.lead_assignees)
     return d
+
+
+def weekly_digest(service: ChecklistService, cl: ChecklistView, now: datetime, today: date) -> Digest:
+    """The digest of the week before `now`, from the checklist and its recent audit events."""
+    return build_digest(cl, service.checklist_events(cl.id, now - timedelta(days=8)), now, today)
 
 
 def bar(ratio: float, width: int = 10) -> str:
