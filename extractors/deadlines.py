@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -23,8 +22,7 @@ UNITS = {"小时": "hour", "工作日": "workday", "个工作日": "workday", "�
 PRIORITY = {"within": 0, "by": 1, "recurring": 2, "immediate": 3, "asap": 4, "by.bare": 5}
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     rule: Rule
     match: regex.Match[str]
 
@@ -51,8 +49,12 @@ def to_number(raw: str) -> float | int | None:
 
 def pick(hits: list[Hit]) -> Found | None:
     """The deadline of an item among the time expressions it holds: the most specific, then the first."""
+    if not hits:
+        return None
+    if len(hits) == 1:
+        return Found(hits[0].rule, hits[0].match)
     found = [Found(h.rule, h.match) for h in hits]
-    return min(found, key=lambda f: (f.rank, f.match.start())) if found else None
+    return min(found, key=lambda f: (f.rank, f.match.start()))
 
 
 def deadline_index(text: str) -> HitIndex:

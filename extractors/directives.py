@@ -4,12 +4,13 @@ a multi-directive sentence splits into one checkable action each."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
+from typing import NamedTuple
 
 import regex
 
 from extractors.deadlines import Found, deadline_index, pick
-from extractors.hits import HitIndex
+from extractors.hits import Hit, HitIndex
 from extractors.parties import org_name, subject_parties
 from extractors.rules import Rule, alternation_rule, first_chars, lexicon
 from extractors.segment import Span, clauses
@@ -21,7 +22,7 @@ ORDINAL_LEAD = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、是]|[(][一二三四五六七八九十0-9]{1,3}[)]|[0-9]{1,2}[、.](?![0-9])|第[一二三四五六七八九十]{1,3}[,、:])")
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     span: Span
     body_offset: int  # where the clause's words start, after ordinals and connectives
@@ -29,14 +30,18 @@ class Clause:
     prohibition: tuple[Rule, int] | None = None
     imperative: Rule | None = None
     deadline: Found | None = None
+    _topic: bool | None = None
 
-    @cached_property
+    @property
     def topic(self) -> bool:
         """A clause that only names a topic ("对院感防控措施不落实的,") and belongs to the next one."""
-        if self.modal or self.prohibition:
-            return False
-        text = self.span.text.rstrip(",:")
-        return any(r.pattern.match(text) for r in lexicon().topic_clause)
+        if self._topic is None:
+            if self.modal or self.prohibition:
+                self._topic = False
+            else:
+                text = self.span.text.rstrip(",:")
+                self._topic = any(r.pattern.match(text) for r in lexicon().topic_clause)
+        return self._topic
 
     @property
     def body(self) -> str:
@@ -122,20 +127,45 @@ class TextHits:
         self.deadline = deadline_index(text)
         self.not_directive = HitIndex(text, not_directive_rules()[1])
 
+    def of_part(self, part: Span) -> PartHits:
+        """The hits inside one ;-part: clauses then scan these short lists instead of the whole index."""
+        start, end = part.start, part.end
+        return PartHits(self.modal.within(start, end), self.prohibition.within(start, end),
+                        self.deadline.within(start, end), self.not_directive.within(start, end))
 
-def analyse_clause(span: Span, hits: TextHits) -> Clause:
+
+class PartHits(NamedTuple):
+    modal: list[Hit]
+    prohibition: list[Hit]
+    deadline: list[Hit]
+    not_directive: list[Hit]
+
+
+def _first(hits: list[Hit], start: int, end: int) -> Hit | None:
+    for h in hits:
+        if h.start >= start and h.end <= end:
+            return h
+    return None
+
+
+def _inside(hits: list[Hit], start: int, end: int) -> list[Hit]:
+    return [h for h in hits if h.start >= start and h.end <= end]
+
+
+def analyse_clause(span: Span, hits: PartHits) -> Clause:
     c = Clause(span=span, body_offset=strip_lead(span.text))
     text = span.text
     body_start = span.start + c.body_offset
-    if (h := hits.modal.first(body_start, span.end)) is not None:
+    if hits.modal and (h := _first(hits.modal, body_start, span.end)) is not None:
         c.modal = (h.rule, h.start - span.start)
-    if (h := hits.prohibition.first(body_start, span.end)) is not None:
+    if hits.prohibition and (h := _first(hits.prohibition, body_start, span.end)) is not None:
         c.prohibition = (h.rule, h.start - span.start)
     first = text[c.body_offset: c.body_offset + 1]
     for rule, chars in imperative_rules():
         if (chars is None or first in chars) and rule.pattern.match(c.body):
             c.imperative = rule
-    c.deadline = pick(hits.deadline.within(span.start, span.end))
+    if hits.deadline:
+        c.deadline = pick(_inside(hits.deadline, span.start, span.end))
     if c.imperative is None and c.deadline is not None and c.deadline.rule.kind in ("by", "within", "recurring") \
             and org_name(c.body):
         # "区疾控中心每月10日前报送上月检测数据": a named unit with a time limit is an assignment (分工方案 style).
@@ -154,7 +184,7 @@ def not_directive_rules() -> tuple[regex.Pattern[str], tuple[Rule, ...], tuple[R
     return regex.compile(alternation), floating, anchored
 
 
-def blocking_rule(cls: list[Clause], hits: TextHits) -> tuple[str, int] | None:
+def blocking_rule(cls: list[Clause], hits: PartHits) -> tuple[str, int] | None:
     """The name of a narration/analysis rule that rules the part out, or None.
 
     It looks at the clauses up to the first cue: what comes before a directive frames it. A match after
@@ -166,7 +196,7 @@ def blocking_rule(cls: list[Clause], hits: TextHits) -> tuple[str, int] | None:
             return alternation_rule(anchored, m).name, i
         body_start = c.span.start + c.body_offset
         modal_at = c.span.start + c.modal[1] if c.modal else None
-        for hit in hits.not_directive.within(body_start, c.span.end):
+        for hit in _inside(hits.not_directive, body_start, c.span.end) if hits.not_directive else ():
             if modal_at is not None and modal_at < hit.start and hit.rule.name.startswith(("past.", "situation.")):
                 continue
             return hit.rule.name, i
@@ -205,23 +235,24 @@ def _should_split(cur: Chunk, c: Clause) -> bool:
     return False
 
 
-def directive_chunks(part: Span, hits: TextHits) -> tuple[list[Chunk], str | None]:
+def directive_chunks(part: Span, text_hits: TextHits) -> tuple[list[Chunk], str | None]:
     """Split a ;-part into directive chunks. Returns ([], reason) when the part is not a directive."""
     spans = clauses(part)
     if not spans:
         return [], "empty"
-    # Most narration has no cue at all: one look at the index and the first clause settles it.
-    if hits.modal.first(part.start, part.end) is None and hits.prohibition.first(part.start, part.end) is None:
-        first = analyse_clause(spans[0], hits)
+    ph = text_hits.of_part(part)
+    # Most narration has no cue at all: one look at the hits and the first clause settles it.
+    if not ph.modal and not ph.prohibition:
+        first = analyse_clause(spans[0], ph)
         if not first.imperative:
             return [], "no_cue"
-        cls = [first, *(analyse_clause(s, hits) for s in spans[1:])]
+        cls = [first, *(analyse_clause(s, ph) for s in spans[1:])]
     else:
-        cls = [analyse_clause(s, hits) for s in spans]
+        cls = [analyse_clause(s, ph) for s in spans]
     has_modal = any(c.modal or c.prohibition for c in cls)
     if not has_modal and not cls[0].imperative:
         return [], "no_cue"
-    while (blocked := blocking_rule(cls, hits)) is not None:
+    while (blocked := blocking_rule(cls, ph)) is not None:
         name, where = blocked
         # "市里建立了…体系,定点救治机构…储备人员要保持待命状态": narration, analysis or a call to
         # "认识到…" comes first, then a directive of its own. The lead-in is dropped, the directive stays.

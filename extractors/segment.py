@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -21,8 +21,8 @@ MASK = "\u0001"
 BRACKETED = regex.compile(r"\([^()\n]{0,80}\)")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    # A tuple, not a dataclass: one is made per sentence, part and clause.
     start: int
     end: int
     text: str
