@@ -168,12 +168,9 @@ def _make_item(body: str, outline: Outline, chunk: Chunk, parties: list[Party], 
     if deadline and deadline.placeholder:
         warnings.append("时限待明确")
     rules = [chunk.cue]
-    # model_construct: every field is built right here from validated parts, and validating a
-    # thousand items again costs more than the rest of their extraction.
-    return Item.model_construct(
-        id="", text=text, quote=quote, start=start, end=end, section=outline.section_at(start),
-        kind="prohibition" if chunk.kind == "prohibition" else "task", responsible=tuple(parties),
-        deadline=deadline, confidence=confidence, warnings=tuple(warnings), rules=tuple(rules))
+    return Item(id="", text=text, quote=quote, start=start, end=end, section=outline.section_at(start),
+                kind="prohibition" if chunk.kind == "prohibition" else "task", responsible=tuple(parties),
+                deadline=deadline, confidence=confidence, warnings=tuple(warnings), rules=tuple(rules))
 
 
 def _is_heading_item(start: int, outline: Outline) -> bool:
