@@ -9,7 +9,7 @@ from functools import cache
 import opencc
 import regex
 
-from extractors.rules import MATCH_TIMEOUT_S, Lexicon, budget, lexicon
+from extractors.rules import Lexicon, budget, lexicon, match_line_start
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,4}}"
@@ -25,10 +25,15 @@ GARBLED = regex.compile(
 # 著 is 着 in modern usage except in these words (著作, 著名, 显著 …).
 ZHU_FOLD = regex.compile(r"(?<![显名昭卓编原论专巨遗土译合])著(?![作名称述录书者])")
 TRAD_SAMPLE = 4000  # characters compared to tell whether the source was Traditional
-FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+FULLWIDTH_CHAR = regex.compile("[\uFF01-\uFF5E\u3000]")
 REDACTED = regex.compile(r"(?<![A-Za-z])[Xx×*]{1,4}(?![A-Za-z])")
 SENTENCE_END = "。!?;:…”』」)"
 TITLE_END = regex.compile(r"(讲话|发言|报告|会议|召开|通知|方案|意见|纪要|致辞)$")
+TITLE_WORD = 2
+# A line that continues a sentence opens with a character, a quotation mark, a number or a redaction mark.
+NEWLINE = regex.compile(r"\n")
+LINE_OPENER = regex.compile(r"[\p{Han}“X×*0-9]")
 LONG_LINE = 30
 INNER_PUNCT = regex.compile(r"[,、:]")
 HAN_GAP = regex.compile(r"(?<=[^\sA-Za-z0-9])[ \t]+(?=[^\sA-Za-z0-9])")
@@ -65,7 +70,11 @@ def to_simplified(text: str) -> tuple[str, bool]:
 
 
 def normalise_width(text: str) -> str:
-    text = text.translate(FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    # One str.replace per full-width character present: str.translate looks every character of the
+    # text up in the table, which on megabyte inputs costs more than the rest of cleaning.
+    for char in set(FULLWIDTH_CHAR.findall(text, timeout=budget(text))):
+        text = text.replace(char, FULLWIDTH[char])
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\u00a0", " ").replace("\u200b", "")
 
 
@@ -80,7 +89,7 @@ def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
     text = text[:cut]
     # Whole lines: one scan with every line rule, then drop the lines that matched.
     drop: set[int] = set()
-    starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+    starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
     for m in line_rules(lex).finditer(text, timeout=budget(text)):
         found = m.group(0)
         at = m.start() + len(found) - len(found.lstrip())  # a leading \s* may start on an earlier blank line
@@ -111,8 +120,8 @@ def _line_rule_name(lex: Lexicon, m: regex.Match[str]) -> str:
 
 
 def _starts_heading(line: str, lex: Lexicon) -> bool:
-    return any(r.pattern.match(line, timeout=MATCH_TIMEOUT_S) for r in lex.headings) or bool(
-        lex.toc_marker.match(line, timeout=MATCH_TIMEOUT_S))
+    return any(match_line_start(r.pattern, line) for r in lex.headings) or bool(
+        match_line_start(lex.toc_marker, line))
 
 
 def join_broken_lines(text: str, lex: Lexicon) -> str:
@@ -130,11 +139,12 @@ def join_broken_lines(text: str, lex: Lexicon) -> str:
 
 
 def _continues(prev: str, line: str, lex: Lexicon) -> bool:
-    if _starts_heading(line, lex) or not regex.match(r"[\p{Han}“X×*0-9]", line):
+    if _starts_heading(line, lex) or not LINE_OPENER.match(line):
         return False
     if prev.endswith(";"):
         return True
-    if prev[-1] in SENTENCE_END or _starts_heading(prev, lex) or TITLE_END.search(prev):
+    # prev grows as lines are joined: look at its end only, or joining would cost the square of its length.
+    if prev[-1] in SENTENCE_END or _starts_heading(prev, lex) or TITLE_END.search(prev[-TITLE_WORD:]):
         return False
     # A sentence in progress (it has inner punctuation) or a long line; a short bare line is a headline.
     return len(prev) >= LONG_LINE or bool(INNER_PUNCT.search(prev))

@@ -19,24 +19,32 @@ class Hit(NamedTuple):
     match: regex.Match[str]
 
 
+def _position(hit: Hit) -> tuple[int, int]:
+    return hit.start, hit.end
+
+
+def _overlaps(taken: list[tuple[int, int]], hit: Hit) -> bool:
+    """Whether hit overlaps a span in taken (sorted, non-overlapping)."""
+    k = bisect.bisect_left(taken, (hit.start, -1))
+    return any(hit.start < b and a < hit.end for a, b in taken[max(0, k - 1): k + 1])
+
+
 class HitIndex:
     """Non-overlapping hits of a rule group, earlier rules shadowing later ones, sorted by start."""
 
     def __init__(self, text: str, rules: tuple[Rule, ...], *, shadow: bool = False) -> None:
         hits: list[Hit] = []
         taken: list[tuple[int, int]] = []
+        timeout = budget(text)
         for rule in rules:
-            for m in rule.pattern.finditer(text, timeout=budget(text)):
-                if m.end() == m.start():
-                    continue
-                if shadow:
-                    k = bisect.bisect_left(taken, (m.start(), -1))
-                    near = taken[max(0, k - 1): k + 1]
-                    if any(m.start() < b and a < m.end() for a, b in near):
-                        continue
-                    bisect.insort(taken, (m.start(), m.end()))
-                hits.append(Hit(m.start(), m.end(), rule, m))
-        hits.sort(key=lambda h: (h.start, h.end))
+            found = [Hit(m.start(), m.end(), rule, m) for m in rule.pattern.finditer(text, timeout=timeout)
+                     if m.end() > m.start()]
+            if shadow and taken:
+                found = [h for h in found if not _overlaps(taken, h)]
+            if shadow:
+                taken = sorted(taken + [(h.start, h.end) for h in found])
+            hits += found
+        hits.sort(key=_position)
         self.hits = hits
         self.starts = [h.start for h in hits]
 

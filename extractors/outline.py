@@ -8,7 +8,7 @@ from functools import cache
 
 import regex
 
-from extractors.rules import MATCH_TIMEOUT_S, Lexicon, Rule, budget, lexicon
+from extractors.rules import Lexicon, Rule, budget, lexicon, match_line_start
 
 SENTENCE_START = regex.compile(r"(?:^|(?<=[。!?;\n]))")
 HEADING_STOP = regex.compile(r"[。!?;\n]")
@@ -97,7 +97,7 @@ def find_toc(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     i = 0
     while i < len(lines):
         pos, line = lines[i]
-        m = lex.toc_marker.match(line, timeout=MATCH_TIMEOUT_S)
+        m = match_line_start(lex.toc_marker, line)
         if not m:
             i += 1
             continue
@@ -105,7 +105,7 @@ def find_toc(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         i += 1
         # A marker alone on its line heads a block of heading lines; a marker with text is one line.
         if not line[m.end():].strip():
-            while i < len(lines) and any(r.pattern.match(lines[i][1], timeout=MATCH_TIMEOUT_S)
+            while i < len(lines) and any(match_line_start(r.pattern, lines[i][1])
                                          for r in lex.headings):
                 end = lines[i][0] + len(lines[i][1])
                 i += 1

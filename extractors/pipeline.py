@@ -23,6 +23,7 @@ EVENT_WINDOW = 12  # characters before a `within` expression searched for its tr
 # A directive that ends without punctuation at a paragraph end was cut short by the site.
 TRUNCATED_TAIL = 2
 MIN_DUP_KEY = 6  # characters of a normalised quote that index it for the duplicate check
+CLAUSE_BREAK = regex.compile(r"[,:]")
 PRONOUN_SUBJECT = regex.compile(r"^(?:我们|大家|你们|咱们|各位|同志们|我)")
 
 
@@ -134,7 +135,7 @@ def _look_back(earlier: list[Clause]) -> list[Party]:
 
 def _update_inherited(current: list[Party], text: str) -> list[Party]:
     found: list[Party] = []
-    for clause in regex.split(r"[,:]", text):
+    for clause in CLAUSE_BREAK.split(text):
         heads = clause_head_parties(clause[strip_lead(clause):])
         if heads:
             found = heads

@@ -20,6 +20,15 @@ MATCH_TIMEOUT_S = 1.0
 TIMEOUT_CHARS_PER_SECOND = 100_000
 
 
+# Line-start patterns (headings, a table-of-contents marker) look at a line's first characters only.
+# The bound keeps each match short without the timeout, which costs more than the match itself.
+LINE_HEAD = 80
+
+
+def match_line_start(pattern: regex.Pattern[str], line: str) -> regex.Match[str] | None:
+    return pattern.match(line[:LINE_HEAD])
+
+
 def budget(text: str) -> float:
     """The regex timeout for one scan over `text`."""
     return MATCH_TIMEOUT_S + len(text) / TIMEOUT_CHARS_PER_SECOND
@@ -144,12 +153,3 @@ def first_chars(pattern: str) -> frozenset[str] | None:
 def alternation_rule(rules: tuple[Rule, ...], m: regex.Match[str]) -> Rule:
     index = int(str(m.lastgroup)[1:])
     return rules[index]
-
-
-def first_match(rules: tuple[Rule, ...], text: str) -> tuple[Rule, regex.Match[str]] | None:
-    """The first rule (in data order) that matches anywhere in text."""
-    for rule in rules:
-        m = rule.pattern.search(text, timeout=MATCH_TIMEOUT_S)
-        if m:
-            return rule, m
-    return None
