@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from datetime import date
+from typing import NamedTuple
 
 import regex
 
@@ -83,11 +84,26 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                                                                 or c.topic) else []
                     if heads:
                         inherited = heads
-    items = [_make_item(body, outline, chunk, parties, meeting, year, garbled, hits) for chunk, parties in raw]
-    items = _drop_covered_headings(items, outline)
-    items = _dedupe(items)
-    return [it.model_copy(update={"id": f"{n:03d}-{hashlib.sha1(it.quote.encode()).hexdigest()[:6]}"})
-            for n, it in enumerate(items, 1)]
+    # Headings and copies are dropped before items are built: scraped pages repeat whole paragraphs.
+    drafts = _dedupe(_drop_covered_headings([_draft(body, chunk, parties) for chunk, parties in raw], outline))
+    return [_make_item(body, outline, draft, n, meeting, year, garbled, hits) for n, draft in enumerate(drafts, 1)]
+
+
+class Draft(NamedTuple):
+    """An item before its deadline, section and warnings are worked out."""
+
+    start: int
+    end: int
+    quote: str
+    chunk: Chunk
+    parties: list[Party]
+
+
+def _draft(body: str, chunk: Chunk, parties: list[Party]) -> Draft:
+    start, end = chunk.start, chunk.end
+    while end > start and body[end - 1] in ",;。!?:":
+        end -= 1
+    return Draft(start, end, body[start:end], chunk, parties)
 
 
 def _chunk_text(chunk: Chunk) -> str:
@@ -142,12 +158,9 @@ def _update_inherited(current: list[Party], text: str) -> list[Party]:
     return found or current
 
 
-def _make_item(body: str, outline: Outline, chunk: Chunk, parties: list[Party], meeting: date | None,
+def _make_item(body: str, outline: Outline, draft: Draft, number: int, meeting: date | None,
                year: int | None, garbled: list[tuple[int, int]], hits: TextHits) -> Item:
-    start, end = chunk.start, chunk.end
-    while end > start and body[end - 1] in ",;。!?:":
-        end -= 1
-    quote = body[start:end]
+    start, end, quote, chunk, parties = draft
     text = quote[strip_lead(quote):] or quote
     found = pick(hits.deadline.within(start, end))
     deadline = None
@@ -169,7 +182,8 @@ def _make_item(body: str, outline: Outline, chunk: Chunk, parties: list[Party], 
     if deadline and deadline.placeholder:
         warnings.append("时限待明确")
     rules = [chunk.cue]
-    return Item(id="", text=text, quote=quote, start=start, end=end, section=outline.section_at(start),
+    item_id = f"{number:03d}-{hashlib.sha1(quote.encode()).hexdigest()[:6]}"
+    return Item(id=item_id, text=text, quote=quote, start=start, end=end, section=outline.section_at(start),
                 kind="prohibition" if chunk.kind == "prohibition" else "task", responsible=tuple(parties),
                 deadline=deadline, confidence=confidence, warnings=tuple(warnings), rules=tuple(rules))
 
@@ -179,10 +193,10 @@ def _is_heading_item(start: int, outline: Outline) -> bool:
     return heading is not None and heading.level <= 4
 
 
-def _drop_covered_headings(items: list[Item], outline: Outline) -> list[Item]:
+def _drop_covered_headings(items: list[Draft], outline: Outline) -> list[Draft]:
     """A section title (一、 / (一)) is an item only when nothing below it is: no double counting."""
     starts = [it.start for it in items]
-    keep: list[Item] = []
+    keep: list[Draft] = []
     for it in items:
         heading = outline.by_start.get(it.start)
         if heading is not None and heading.level <= 2:
@@ -194,12 +208,12 @@ def _drop_covered_headings(items: list[Item], outline: Outline) -> list[Item]:
     return keep
 
 
-def _dedupe(items: list[Item]) -> list[Item]:
+def _dedupe(items: list[Draft]) -> list[Draft]:
     """Scraped pages repeat paragraphs, sometimes cut short: keep the first copy of each directive.
 
     A later item whose text is contained in an earlier one is a copy. Candidates are looked up by the
     first and last characters of the key, so the check stays linear on megabyte inputs."""
-    keep: list[Item] = []
+    keep: list[Draft] = []
     by_head: dict[str, list[str]] = {}
     by_tail: dict[str, list[str]] = {}
     for it in items:
