@@ -14,7 +14,7 @@ from extractors.deadlines import Found, deadline_index, pick
 from extractors.hits import Hit, HitIndex
 from extractors.parties import org_name, subject_parties
 from extractors.rules import Rule, alternation_rule, first_chars, lexicon
-from extractors.segment import Span, clauses
+from extractors.segment import Span, clauses, first_clause
 
 # A modal this close to a clause start opens a new directive ("同时,要…", "各地要…").
 MAX_SUBJECT_PREFIX = 16
@@ -31,6 +31,9 @@ class Clause:
     prohibition: tuple[Rule, int] | None = None
     imperative: Rule | None = None
     deadline: Found | None = None
+    has_cue: bool = False  # a modal, a prohibition or an imperative opening
+    opens_with_modal: bool = False  # a modal close to the start: it opens a new directive
+    opens_with_prohibition: bool = False
     _topic: bool | None = None
 
     @property
@@ -48,17 +51,15 @@ class Clause:
     def body(self) -> str:
         return self.span.text[self.body_offset:]
 
-    def opens_with_modal(self) -> bool:
-        if not self.modal or self.modal[0].name not in SPLIT_MODALS:
-            return False
-        prefix = self.span.text[self.body_offset: self.modal[1]]
-        return len(prefix) <= MAX_SUBJECT_PREFIX and not prefix.endswith("就")
-
-    def opens_with_prohibition(self) -> bool:
-        if not self.prohibition:
-            return False
-        return self.prohibition[1] - self.body_offset <= MAX_SUBJECT_PREFIX and (
-            not self.modal or self.prohibition[1] < self.modal[1])
+    def settle(self) -> None:
+        """Work out, once, what the splitting rules ask of the clause again and again."""
+        self.has_cue = bool(self.modal or self.prohibition or self.imperative)
+        if self.modal and self.modal[0].name in SPLIT_MODALS:
+            prefix = self.span.text[self.body_offset: self.modal[1]]
+            self.opens_with_modal = len(prefix) <= MAX_SUBJECT_PREFIX and not prefix.endswith("就")
+        if self.prohibition:
+            self.opens_with_prohibition = self.prohibition[1] - self.body_offset <= MAX_SUBJECT_PREFIX and (
+                not self.modal or self.prohibition[1] < self.modal[1])
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Chunk:
         return min(found, key=lambda f: f.rank) if found else None
 
     def has_cue(self) -> bool:
-        return any(c.modal or c.prohibition or c.imperative for c in self.clauses)
+        return any(c.has_cue for c in self.clauses)
 
 
 def strip_lead(text: str) -> int:
@@ -183,6 +184,7 @@ def analyse_clause(span: Span, hits: PartHits) -> Clause:
             and org_name(c.body):
         # "区疾控中心每月10日前报送上月检测数据": a named unit with a time limit is an assignment (分工方案 style).
         c.imperative = SUBJECT_DEADLINE
+    c.settle()
     return c
 
 
@@ -219,7 +221,7 @@ def blocking_rule(cls: list[Clause], hits: PartHits) -> tuple[str, int] | None:
 
 
 def _opens_directive(c: Clause) -> bool:
-    if c.opens_with_modal() or c.imperative or c.opens_with_prohibition():
+    if c.opens_with_modal or c.imperative or c.opens_with_prohibition:
         return True
     if not c.modal:
         return False
@@ -228,7 +230,7 @@ def _opens_directive(c: Clause) -> bool:
 
 
 def _kind_of(c: Clause) -> str:
-    if c.opens_with_prohibition():
+    if c.opens_with_prohibition:
         return "prohibition"
     return "task"
 
@@ -236,10 +238,10 @@ def _kind_of(c: Clause) -> str:
 def _should_split(cur: Chunk, c: Clause) -> bool:
     if not cur.has_cue():
         return False
-    if c.opens_with_modal():
+    if c.opens_with_modal:
         return True
-    if c.opens_with_prohibition() != (cur.kind == "prohibition"):
-        return c.opens_with_prohibition() or bool(c.modal or c.imperative)
+    if c.opens_with_prohibition != (cur.kind == "prohibition"):
+        return c.opens_with_prohibition or bool(c.modal or c.imperative)
     mine, theirs = cur.deadline(), c.deadline
     if mine and theirs:
         a = (mine.rule.kind, mine.rule.name if mine.rule.kind == "recurring" else "")
@@ -250,17 +252,20 @@ def _should_split(cur: Chunk, c: Clause) -> bool:
 
 def directive_chunks(part: Span, text_hits: TextHits) -> tuple[list[Chunk], str | None]:
     """Split a ;-part into directive chunks. Returns ([], reason) when the part is not a directive."""
-    spans = clauses(part)
-    if not spans:
-        return [], "empty"
     ph = text_hits.of_part(part)
     # Most narration has no cue at all: one look at the hits and the first clause settles it.
     if not ph.modal and not ph.prohibition:
-        first = analyse_clause(spans[0], ph)
+        head = first_clause(part)
+        if head is None:
+            return [], "empty"
+        first = analyse_clause(head, ph)
         if not first.imperative:
             return [], "no_cue"
-        cls = [first, *(analyse_clause(s, ph) for s in spans[1:])]
+        cls = [first, *(analyse_clause(s, ph) for s in clauses(part)[1:])]
     else:
+        spans = clauses(part)
+        if not spans:
+            return [], "empty"
         cls = [analyse_clause(s, ph) for s in spans]
     has_modal = any(c.modal or c.prohibition for c in cls)
     if not has_modal and not cls[0].imperative:

@@ -35,7 +35,7 @@ class Span(NamedTuple):
     masked: str = ""  # text with quoted/bracketed runs blanked out, same length
 
 
-def _split(pattern: re.Pattern[str], span: Span, separators: str) -> list[Span]:
+def _split(pattern: re.Pattern[str], span: Span, separators: str, *, first_only: bool = False) -> list[Span]:
     text, masked = span.text, span.masked or span.text
     if len(text) <= MAX_CLAUSE and not any(sep in masked for sep in separators):
         return [span]  # most parts are one clause, most sentences one part: no scan, no copy
@@ -49,6 +49,8 @@ def _split(pattern: re.Pattern[str], span: Span, separators: str) -> list[Span]:
             continue
         lead = s + len(raw) - len(raw.lstrip())
         out.append(Span(base + lead, base + lead + len(stripped), stripped, masked[lead: lead + len(stripped)]))
+        if first_only:
+            break
     return out
 
 
@@ -75,3 +77,9 @@ def parts(sentence: Span) -> list[Span]:
 
 def clauses(part: Span) -> list[Span]:
     return _split(CLAUSE, part, ",:")
+
+
+def first_clause(part: Span) -> Span | None:
+    """The first clause alone: enough to rule out most parts without splitting all of them."""
+    found = _split(CLAUSE, part, ",:", first_only=True)
+    return found[0] if found else None
