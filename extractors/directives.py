@@ -27,12 +27,14 @@ ORDINAL_LEAD = regex.compile(
 class Clause:
     span: Span
     body_offset: int  # where the clause's words start, after ordinals and connectives
+    body: str  # the clause from body_offset on
     modal: tuple[Rule, int] | None = None  # rule and position in span.text
     prohibition: tuple[Rule, int] | None = None
     imperative: Rule | None = None
     deadline: Found | None = None
     has_cue: bool = False  # a modal, a prohibition or an imperative opening
-    opens_with_modal: bool = False  # a modal close to the start: it opens a new directive
+    # A modal or prohibition close to the start opens a new directive ("同时,要…", "各地要…").
+    opens_with_modal: bool = False
     opens_with_prohibition: bool = False
     _topic: bool | None = None
 
@@ -46,20 +48,6 @@ class Clause:
                 text = self.span.text.rstrip(",:")
                 self._topic = any(r.pattern.match(text) for r in lexicon().topic_clause)
         return self._topic
-
-    @property
-    def body(self) -> str:
-        return self.span.text[self.body_offset:]
-
-    def settle(self) -> None:
-        """Work out, once, what the splitting rules ask of the clause again and again."""
-        self.has_cue = bool(self.modal or self.prohibition or self.imperative)
-        if self.modal and self.modal[0].name in SPLIT_MODALS:
-            prefix = self.span.text[self.body_offset: self.modal[1]]
-            self.opens_with_modal = len(prefix) <= MAX_SUBJECT_PREFIX and not prefix.endswith("就")
-        if self.prohibition:
-            self.opens_with_prohibition = self.prohibition[1] - self.body_offset <= MAX_SUBJECT_PREFIX and (
-                not self.modal or self.prohibition[1] < self.modal[1])
 
 
 @dataclass
@@ -167,25 +155,34 @@ def _inside(hits: list[Hit], start: int, end: int) -> list[Hit]:
 
 
 def analyse_clause(span: Span, hits: PartHits) -> Clause:
-    c = Clause(span=span, body_offset=strip_lead(span.text))
+    # Everything is worked out in locals and the clause is built once: this runs for every clause.
     text = span.text
-    body_start = span.start + c.body_offset
+    offset = strip_lead(text)
+    body = text[offset:] if offset else text
+    body_start = span.start + offset
+    modal = prohibition = None
     if hits.modal and (h := _first(hits.modal, body_start, span.end)) is not None:
-        c.modal = (h.rule, h.start - span.start)
+        modal = (h.rule, h.start - span.start)
     if hits.prohibition and (h := _first(hits.prohibition, body_start, span.end)) is not None:
-        c.prohibition = (h.rule, h.start - span.start)
-    first = text[c.body_offset: c.body_offset + 1]
+        prohibition = (h.rule, h.start - span.start)
+    imperative = None
+    first = body[:1]
     for rule, chars in imperative_rules():
-        if (chars is None or first in chars) and rule.pattern.match(c.body):
-            c.imperative = rule
-    if hits.deadline:
-        c.deadline = pick(_inside(hits.deadline, span.start, span.end))
-    if c.imperative is None and c.deadline is not None and c.deadline.rule.kind in ("by", "within", "recurring") \
-            and org_name(c.body):
+        if (chars is None or first in chars) and rule.pattern.match(body):
+            imperative = rule
+    deadline = pick(_inside(hits.deadline, span.start, span.end)) if hits.deadline else None
+    if imperative is None and deadline is not None and deadline.rule.kind in ("by", "within", "recurring") \
+            and org_name(body):
         # "区疾控中心每月10日前报送上月检测数据": a named unit with a time limit is an assignment (分工方案 style).
-        c.imperative = SUBJECT_DEADLINE
-    c.settle()
-    return c
+        imperative = SUBJECT_DEADLINE
+    opens_modal = False
+    if modal is not None and modal[0].name in SPLIT_MODALS:
+        prefix = text[offset: modal[1]]
+        opens_modal = len(prefix) <= MAX_SUBJECT_PREFIX and not prefix.endswith("就")
+    opens_prohibition = prohibition is not None and prohibition[1] - offset <= MAX_SUBJECT_PREFIX and (
+        modal is None or prohibition[1] < modal[1])
+    return Clause(span, offset, body, modal, prohibition, imperative, deadline,
+                  bool(modal or prohibition or imperative), opens_modal, opens_prohibition)
 
 
 @cache
