@@ -19,6 +19,7 @@ UNITS = {"小时": "hour", "工作日": "workday", "个工作日": "workday", "�
          "星期": "week", "月": "month", "个月": "month", "年": "year"}
 # When an item holds several expressions, the most specific one is its deadline. A bare period
 # ("下半年接种任务") is often a modifier, so it ranks below 尽早/立即.
+PERIOD_GAP = 2  # characters between a period and a time limit counted from it ("每季度末5日内": "末")
 PRIORITY = {"within": 0, "by": 1, "recurring": 2, "immediate": 3, "asap": 4, "by.bare": 5}
 
 
@@ -54,7 +55,14 @@ def pick(hits: list[Hit]) -> Found | None:
     if len(hits) == 1:
         return Found(hits[0].rule, hits[0].match)
     found = [Found(h.rule, h.match) for h in hits]
-    return min(found, key=lambda f: (f.rank, f.match.start()))
+    best = min(found, key=lambda f: (f.rank, f.match.start()))
+    if best.rule.kind == "within":
+        # "每季度末5日内报送": the time limit counts from each period's end, so the item recurs.
+        period = next((f for f in found if f.rule.kind == "recurring"
+                       and 0 <= best.match.start() - f.match.end() <= PERIOD_GAP), None)
+        if period is not None:
+            return period
+    return best
 
 
 def deadline_index(text: str) -> HitIndex:

@@ -9,7 +9,7 @@ import regex
 from extractors.models import Party, PartyRole
 from extractors.rules import Lexicon, lexicon
 
-NAME_RUN = regex.compile(r"[\p{Han}]+(?:\([\p{Han}]{1,10}\))?(?:[\p{Han}]+)?")
+NAME_RUN = regex.compile(r"[\p{Han}]+(?:\([\p{Han}、]{1,10}\))?(?:[\p{Han}]+)?")
 MAX_SUBJECT = 30
 # After a one-character suffix (部, 局, 办 …) a name must end here: "研究部署" is a verb, "宣传部要" a name.
 NAME_BOUNDARY = frozenset("要必须应务确负牵配在是对将已也还和及与等")
@@ -18,8 +18,8 @@ LEAD_ASSIST = regex.compile(
     r"(?:由)?(?P<lead>[\p{Han}()、和及]{2,40}?)牵头[,、]?(?:(?P<assist>[\p{Han}()、和及]{2,40}?)(?:配合|参加|参与|协助|按职责分工负责))?")
 # "(区卫健局、区疾控中心负责。列第一位者为牵头单位)" / "牵头单位:A;配合单位:B"
 TRAILING = regex.compile(r"\((?P<names>[^()]{2,80}?)负责[。.]?(?P<first>列第一位者?为牵头单位)?\)")
-LABEL_ROLES: dict[str, PartyRole] = {"牵头单位": "lead", "配合单位": "assist", "协办单位": "assist"}
-LABELLED = regex.compile(r"(?P<label>牵头单位|责任单位|配合单位|协办单位)[:](?P<names>[^;。)]{2,80})")
+LABEL_ROLES: dict[str, PartyRole] = {"牵头单位": "lead", "配合单位": "assist", "协办单位": "assist", "参与单位": "assist"}
+LABELLED = regex.compile(r"(?P<label>牵头单位|责任单位|主责单位|配合单位|协办单位|参与单位)[:](?P<names>[^;。)]{2,80})")
 
 
 def _clean_token(token: str, lex: Lexicon) -> str:

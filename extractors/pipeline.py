@@ -20,6 +20,7 @@ from extractors.models import CleaningReport, Extraction, Item, Party, Span
 from extractors.outline import Outline, parse_outline
 from extractors.parties import TRAILING, assisting_parties, clause_head_parties, explicit_parties, subject_parties
 from extractors.rules import lexicon
+from extractors.segment import Span as SegmentSpan
 from extractors.segment import parts, sentences
 
 NORM = regex.compile(r"[\p{P}\p{S}\s]+")
@@ -74,11 +75,18 @@ def _extract(text: str, meeting_date: date | None) -> Extraction:
 
 def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
            garbled: list[tuple[int, int]]) -> list[Item]:
-    raw: list[tuple[Chunk, list[Party]]] = []
+    raw: list[Raw] = []
     hits = TextHits(body)
+    note_pattern = lexicon().assignment_note
+    follows_item = False  # whether the sentence just before made an item
     for sentence in sentences(body):
         if outline.in_toc(sentence.start):
             continue
+        if follows_item and note_pattern.match(sentence.text) and \
+                outline.path_at(sentence.start) == outline.path_at(raw[-1].chunk.start):
+            raw[-1] = _with_note(raw[-1], sentence)
+            continue  # "牵头单位:…。完成时限:…。" may come as two sentences: both belong to the item
+        follows_item = False
         inherited: list[Party] = []
         pending: list[str] = []  # non-directive parts, read for subjects only if a later part needs one
         for part in parts(sentence):
@@ -101,15 +109,31 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                 helpers = [p for p in assisting_parties(_chunk_text(chunk)) if p.name not in known]
                 if helpers and parties and all(p.role == "owner" for p in parties):
                     parties = [p.model_copy(update={"role": "lead"}) for p in parties]  # one who leads, one who helps
-                raw.append((chunk, parties + helpers))
+                raw.append(Raw(chunk, parties + helpers))
+                follows_item = True
                 for c in chunk.clauses:
                     heads = clause_head_parties(c.body) if not (c.modal or c.prohibition or c.imperative
                                                                 or c.topic) else []
                     if heads:
                         inherited = heads
     # Headings and copies are dropped before items are built: scraped pages repeat whole paragraphs.
-    drafts = _dedupe(_drop_covered_headings([_draft(body, chunk, parties) for chunk, parties in raw], outline))
+    drafts = _dedupe(_drop_covered_headings([_draft(body, r) for r in raw], outline))
     return [_make_item(body, outline, draft, n, meeting, year, garbled, hits) for n, draft in enumerate(drafts, 1)]
+
+
+class Raw(NamedTuple):
+    """A directive chunk with its parties and, in 分工方案 style, the note that assigns it."""
+
+    chunk: Chunk
+    parties: list[Party]
+    note: tuple[int, int] | None = None
+
+
+def _with_note(raw: Raw, note: SegmentSpan) -> Raw:
+    """The note's labelled units replace the subject: 牵头单位/配合单位 is the formal assignment."""
+    named = explicit_parties(note.text)
+    start = raw.note[0] if raw.note else note.start
+    return Raw(raw.chunk, named or raw.parties, (start, note.end))
 
 
 class Draft(NamedTuple):
@@ -120,17 +144,20 @@ class Draft(NamedTuple):
     quote: str
     chunk: Chunk
     parties: list[Party]
+    note: tuple[int, int] | None
 
 
-def _draft(body: str, chunk: Chunk, parties: list[Party]) -> Draft:
-    start, end = chunk.start, chunk.end
+def _draft(body: str, raw: Raw) -> Draft:
+    start, end = raw.chunk.start, raw.chunk.end
     while end > start and body[end - 1] in ",;。!?:":
         end -= 1
-    return Draft(start, end, body[start:end], chunk, parties)
+    return Draft(start, end, body[start:end], raw.chunk, raw.parties, raw.note)
 
 
 def _chunk_text(chunk: Chunk) -> str:
-    return "".join(c.span.text for c in chunk.clauses)
+    """The chunk's words without a leading ordinal ("(一)市卫健委牵头…" names 市卫健委, not "(一)市卫健委")."""
+    first, *rest = chunk.clauses
+    return first.body + "".join(c.span.text for c in rest)
 
 
 def _trailing_note(body: str, pos: int) -> str:
@@ -183,9 +210,10 @@ def _update_inherited(current: list[Party], text: str) -> list[Party]:
 
 def _make_item(body: str, outline: Outline, draft: Draft, number: int, meeting: date | None,
                year: int | None, garbled: list[tuple[int, int]], hits: TextHits) -> Item:
-    start, end, quote, chunk, parties = draft
+    start, end, quote, chunk, parties, note = draft
     text = quote[strip_lead(quote):] or quote
-    found = pick(hits.deadline.within(start, end))
+    # A note's 完成时限 is the formal deadline; the directive's own time words come second.
+    found = (pick(hits.deadline.within(*note)) if note else None) or pick(hits.deadline.within(start, end))
     deadline = None
     if found:
         before = body[max(start, found.match.start() - EVENT_WINDOW): found.match.start()]
@@ -222,7 +250,7 @@ def _drop_covered_headings(items: list[Draft], outline: Outline) -> list[Draft]:
     keep: list[Draft] = []
     for it in items:
         heading = outline.by_start.get(it.start)
-        if heading is not None and heading.level <= 2:
+        if heading is not None and heading.level <= 4:
             limit = outline.section_end.get(heading.start, 10**12)
             k = bisect.bisect_right(starts, it.end)
             if k < len(starts) and starts[k] < limit:

@@ -93,6 +93,7 @@ class Lexicon:
     separators: regex.Pattern[str]
     lead_marker: regex.Pattern[str]
     assist_marker: regex.Pattern[str]
+    assignment_note: regex.Pattern[str]
     org_suffix_set: frozenset[str]
 
     def all_rules(self) -> list[Rule]:
@@ -137,6 +138,7 @@ def lexicon() -> Lexicon:
         separators=_compile(orgs["separators"]),
         lead_marker=_compile(orgs["lead_marker"]),
         assist_marker=_compile(orgs["assist_marker"]),
+        assignment_note=_compile(orgs["assignment_note"]),
         org_suffix_set=frozenset(orgs["suffixes"]),
     )
 
