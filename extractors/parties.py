@@ -39,6 +39,8 @@ def org_name(token: str) -> str | None:
     if not run:
         return None
     head = run.group(0)
+    if "是" in head[1:]:  # a copula ends the subject: "各单位主要负责人是安全生产第一责任人"
+        head = head[: head.index("是", 1)]
     if "的" in head:  # "所有开展核酸检测业务的检测机构" -> "检测机构"
         head = head[head.rfind("的") + 1:]
     if any(r.pattern.match(head) for r in lex.imperative_start):
