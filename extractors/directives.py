@@ -243,7 +243,11 @@ def _should_split(cur: Chunk, c: Clause) -> bool:
     if mine and theirs:
         a = (mine.rule.kind, mine.rule.name if mine.rule.kind == "recurring" else "")
         b = (theirs.rule.kind, theirs.rule.name if theirs.rule.kind == "recurring" else "")
-        return a != b
+        if a != b:
+            return True
+        # "要在上半年完成…改革,年底前实现…互认": a clause that opens with another date is a second step.
+        opens_with_date = theirs.match.start() - (c.span.start + c.body_offset) <= 1
+        return theirs.rule.kind == "by" and opens_with_date and theirs.match.group(0) != mine.match.group(0)
     return False
 
 
