@@ -11,6 +11,9 @@ YEAR = regex.compile(r"(20[0-9]{2})(?:年|(?=[\p{Han}]))")
 FULL_DATE = regex.compile(r"(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日")
 MONTH_DAY = regex.compile(r"(?<![0-9年])([0-9]{1,2})月([0-9]{1,2})日(?:上午|下午|晚)?[,]?[^。]{0,30}(召开|举行|会议)")
 HEAD_LINES = 15
+TAIL_LINES = 4
+MEETING_WORDS = regex.compile(r"召开|举行|会议")
+DATE_LINE = regex.compile(r"^\s*[(]?(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日[)]?\s*$", regex.MULTILINE)
 
 
 def find_title(text: str) -> str:
@@ -31,13 +34,22 @@ def find_meeting_year(title: str, text: str) -> int | None:
 
 
 def find_meeting_date(text: str, year: int | None) -> date | None:
+    """The date the speech was given or the notice issued: a date with 召开/会议 after it, a date on a
+    line of its own under the title ("(2025年2月18日)"), a month and day before 召开, or the date
+    under the signature at the end of a notice."""
     head = text[:1500]
     m = FULL_DATE.search(head)
-    if m and regex.search(r"召开|举行|会议", head[m.end(): m.end() + 40]):
+    if m and MEETING_WORDS.search(head[m.end(): m.end() + 40]):
+        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = DATE_LINE.search("\n".join(head.split("\n")[:HEAD_LINES]))
+    if m:
         return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = MONTH_DAY.search(head)
     if m and year:
         return _date(year, int(m.group(1)), int(m.group(2)))
+    m = DATE_LINE.search("\n".join(text.rstrip().split("\n")[-TAIL_LINES:]))
+    if m:
+        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return None
 
 

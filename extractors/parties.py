@@ -12,7 +12,7 @@ from extractors.rules import Lexicon, lexicon
 NAME_RUN = regex.compile(r"[\p{Han}]+(?:\([\p{Han}、]{1,10}\))?(?:[\p{Han}]+)?")
 MAX_SUBJECT = 30
 # After a one-character suffix (部, 局, 办 …) a name must end here: "研究部署" is a verb, "宣传部要" a name.
-NAME_BOUNDARY = frozenset("要必须应务确负牵配在是对将已也还和及与等")
+NAME_BOUNDARY = frozenset("要必须应务确负牵配在是对将已也还和及与等于按把向")
 # "由组织部门牵头、纪检监察等部门参加" / "A牵头,B配合"
 LEAD_ASSIST = regex.compile(
     r"(?:由)?(?P<lead>[\p{Han}()、和及]{2,40}?)牵头[,、]?(?:(?P<assist>[\p{Han}()、和及]{2,40}?)(?:配合|参加|参与|协助|按职责分工负责))?")

@@ -105,11 +105,7 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                 else:
                     pending = []
                     inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
-                known = {p.name for p in parties}
-                helpers = [p for p in assisting_parties(_chunk_text(chunk)) if p.name not in known]
-                if helpers and parties and all(p.role == "owner" for p in parties):
-                    parties = [p.model_copy(update={"role": "lead"}) for p in parties]  # one who leads, one who helps
-                raw.append(Raw(chunk, parties + helpers))
+                raw.append(Raw(chunk, _with_helpers(parties, assisting_parties(_chunk_text(chunk)))))
                 follows_item = True
                 for c in chunk.clauses:
                     heads = clause_head_parties(c.body) if not (c.modal or c.prohibition or c.imperative
@@ -119,6 +115,17 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
     # Headings and copies are dropped before items are built: scraped pages repeat whole paragraphs.
     drafts = _dedupe(_drop_covered_headings([_draft(body, r) for r in raw], outline))
     return [_make_item(body, outline, draft, n, meeting, year, garbled, hits) for n, draft in enumerate(drafts, 1)]
+
+
+def _with_helpers(parties: list[Party], helpers: list[Party]) -> list[Party]:
+    """"A会同B…": B helps and A leads, even when a subject list named both ("请A会同B于…")."""
+    helping = {p.name for p in helpers}
+    own = [p for p in parties if not (p.name in helping and p.role == "owner")]
+    named = {p.name for p in own}
+    helpers = [p for p in helpers if p.name not in named]
+    if helpers and own and all(p.role == "owner" for p in own):
+        own = [p.model_copy(update={"role": "lead"}) for p in own]  # one who leads, one who helps
+    return own + helpers
 
 
 class Raw(NamedTuple):
@@ -175,8 +182,8 @@ def _subject_of(chunk: Chunk) -> list[Party]:
         if cue:
             found = subject_parties(c.span.text[c.body_offset: cue[1]])
             return found or _look_back(chunk.clauses[:k])
-        if c.imperative is SUBJECT_DEADLINE:
-            return clause_head_parties(c.body)
+        if c.imperative is SUBJECT_DEADLINE or (c.imperative is not None and c.imperative.name == "imperative.please"):
+            return clause_head_parties(c.body)  # "请各区卫健局…": the unit after 请 is asked
         if c.modal or c.prohibition or c.imperative:
             return []
     return []

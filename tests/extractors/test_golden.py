@@ -1,4 +1,4 @@
-"""A golden file per seed speech: the full JSON contract. Regenerate with DUBAN_UPDATE_GOLDEN=1 after a
+"""A golden file per seed speech and per test document: the full JSON contract. Regenerate with DUBAN_UPDATE_GOLDEN=1 after a
 reviewed change; the diff in git is the review."""
 
 from __future__ import annotations
@@ -13,13 +13,17 @@ from extractors import extract
 from tests.conftest import SPEECHES
 
 GOLDEN = Path(__file__).parent.parent / "golden"
+DOCUMENTS = Path(__file__).parent.parent / "data" / "documents"
 NAMES = sorted(p.name for p in SPEECHES.glob("*.txt"))
+SOURCES = [(SPEECHES / n, GOLDEN / n) for n in NAMES] + [
+    (p, GOLDEN / "documents" / p.name) for p in sorted(DOCUMENTS.glob("*.txt"))]
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_golden(name: str) -> None:
-    got = extract((SPEECHES / name).read_text(encoding="utf-8")).contract(explain=True)
-    path = GOLDEN / (name.removesuffix(".txt") + ".json")
+@pytest.mark.parametrize(("source", "golden"), SOURCES, ids=[s.name for s, _ in SOURCES])
+def test_golden(source: Path, golden: Path) -> None:
+    got = extract(source.read_text(encoding="utf-8")).contract(explain=True)
+    path = golden.with_suffix(".json")
+    path.parent.mkdir(exist_ok=True)
     if os.environ.get("DUBAN_UPDATE_GOLDEN") or not path.exists():
         path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     want = json.loads(path.read_text(encoding="utf-8"))
