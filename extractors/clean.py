@@ -122,8 +122,14 @@ def _line_rule_name(lex: Lexicon, m: regex.Match[str]) -> str:
 
 
 def _starts_heading(line: str, lex: Lexicon) -> bool:
-    return any(match_line_start(r.pattern, line) for r in lex.headings) or bool(
-        match_line_start(lex.toc_marker, line))
+    return match_line_start(heading_start(lex), line) is not None
+
+
+@cache
+def heading_start(lex: Lexicon) -> regex.Pattern[str]:
+    """Any heading marker or a table-of-contents marker, in one pattern (it runs on every line)."""
+    return regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in (*lex.headings,))
+                         + f"|(?:{lex.toc_marker.pattern})")
 
 
 def join_broken_lines(text: str, lex: Lexicon) -> str:

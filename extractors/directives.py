@@ -45,8 +45,7 @@ class Clause:
             if self.modal or self.prohibition:
                 self._topic = False
             else:
-                text = self.span.text.rstrip(",:")
-                self._topic = any(r.pattern.match(text) for r in lexicon().topic_clause)
+                self._topic = topic_pattern().match(self.span.text.rstrip(",:")) is not None
         return self._topic
 
 
@@ -91,6 +90,12 @@ def lead_chars() -> frozenset[str]:
             raise ValueError(f"{rule.name}: a connective must start with a word")
         connective |= chars
     return frozenset(connective | set("一二三四五六七八九十(0123456789第"))
+
+
+@cache
+def topic_pattern() -> regex.Pattern[str]:
+    """Every topic rule in one pattern: a clause is a topic if any of them matches (one call, not three)."""
+    return regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in lexicon().topic_clause))
 
 
 @cache

@@ -168,10 +168,11 @@ def _chunk_text(chunk: Chunk) -> str:
 
 
 def _trailing_note(body: str, pos: int) -> str:
-    m = TRAILING.match(body, pos)
-    if m is None:
-        m = TRAILING.match(body, pos + 1)
-    return m.group(0) if m else ""
+    """A "(A、B负责)" note right after the part, or one character after it (past its 。)."""
+    for at in (pos, pos + 1):
+        if body[at: at + 1] == "(" and (m := TRAILING.match(body, at)):
+            return m.group(0)
+    return ""
 
 
 def _subject_of(chunk: Chunk) -> list[Party]:
