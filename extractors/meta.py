@@ -11,6 +11,8 @@ YEAR = regex.compile(r"(20[0-9]{2})(?:年|(?=[\p{Han}]))")
 FULL_DATE = regex.compile(r"(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日")
 MONTH_DAY = regex.compile(r"(?<![0-9年])([0-9]{1,2})月([0-9]{1,2})日(?:上午|下午|晚)?[,]?[^。]{0,30}(召开|举行|会议)")
 HEAD_LINES = 15
+PUBLISHED = regex.compile(r"(?:发布|發布|发表|發表|更新)(?:时间|時間|日期)?\s*[:：]\s*(20[0-9]{2})[-年/.]")
+PUBLISHED_WINDOW = 3000
 TAIL_LINES = 4
 MEETING_WORDS = regex.compile(r"召开|举行|会议")
 DATE_LINE = regex.compile(r"^\s*[(]?(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日[)]?\s*$", regex.MULTILINE)
@@ -31,6 +33,13 @@ def find_meeting_year(title: str, text: str) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+def find_published_year(raw: str) -> int | None:
+    """The year a scraped page was published ("發布時間:2023-06-02"), read from the page as it came: the
+    cleaner drops that line as site furniture. Speeches are published within days of being given."""
+    m = PUBLISHED.search(raw[:PUBLISHED_WINDOW])
+    return int(m.group(1)) if m else None
 
 
 def find_meeting_date(text: str, year: int | None) -> date | None:

@@ -60,7 +60,8 @@ def _extract(text: str, meeting_date: date | None) -> Extraction:
     cleaned = clean(text)
     body = cleaned.text
     title = meta.find_title(body)
-    year = meeting_date.year if meeting_date else meta.find_meeting_year(title, body)
+    year = meeting_date.year if meeting_date else (
+        meta.find_meeting_year(title, body) or meta.find_published_year(text))
     if meeting_date is None:
         meeting_date = meta.find_meeting_date(body, year)
     outline = parse_outline(body)
