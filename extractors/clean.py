@@ -36,7 +36,8 @@ NEWLINE = regex.compile(r"\n")
 LINE_OPENER = regex.compile(r"[\p{Han}“X×*0-9]")
 LONG_LINE = 30
 INNER_PUNCT = regex.compile(r"[,、:]")
-HAN_GAP = regex.compile(r"(?<=[^\sA-Za-z0-9])[ \t]+(?=[^\sA-Za-z0-9])")
+# Spaces only: a tab separates table cells (Word and Excel rows), which extractors.tables reads.
+HAN_GAP = regex.compile(r"(?<=[^\sA-Za-z0-9])[ ]+(?=[^\sA-Za-z0-9])")
 
 
 @dataclass
@@ -147,6 +148,8 @@ def join_broken_lines(text: str, lex: Lexicon) -> str:
 
 
 def _continues(prev: str, line: str, lex: Lexicon) -> bool:
+    if "\t" in prev or "\t" in line:
+        return False  # a table row is a line of its own
     if _starts_heading(line, lex) or not LINE_OPENER.match(line):
         return False
     if prev.endswith(";"):

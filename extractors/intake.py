@@ -53,7 +53,7 @@ def _docx_text(data: bytes) -> str:
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+            lines.append("\t".join(cell.text for cell in row.cells))  # extractors.tables reads tabbed rows
     return "\n".join(lines)
 
 

@@ -138,3 +138,20 @@ def explicit_parties(text: str) -> list[Party]:
         if m.group("assist"):
             found += parse_names(m.group("assist"), "assist", "party.assist", lex)
     return found
+
+
+LEAD_MARK = regex.compile(r"[(]牵头[)]")
+
+
+def unit_cell_parties(text: str) -> list[Party]:
+    """A table's 责任单位 cell: "区卫健局(牵头)、区疾控中心" -> 区卫健局 leads, the others assist; with no
+    marked lead, every unit named owns the task."""
+    if not LEAD_MARK.search(text):
+        return explicit_parties(text) or parse_names(text, "owner", "party.table")
+    out: list[Party] = []
+    for token in lexicon().separators.split(text):
+        lead = bool(LEAD_MARK.search(token))
+        name = org_name(LEAD_MARK.sub("", token).strip())
+        if name and all(p.name != name for p in out):
+            out.append(Party(name=name, role="lead" if lead else "assist", rule="party.table"))
+    return out

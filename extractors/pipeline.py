@@ -18,10 +18,19 @@ from extractors.deadlines import parse, pick
 from extractors.directives import SUBJECT_DEADLINE, Chunk, Clause, TextHits, directive_chunks, strip_lead
 from extractors.models import CleaningReport, Extraction, Item, Party, Span
 from extractors.outline import Outline, parse_outline
-from extractors.parties import TRAILING, assisting_parties, clause_head_parties, explicit_parties, subject_parties
+from extractors.parties import (
+    TRAILING,
+    assisting_parties,
+    clause_head_parties,
+    explicit_parties,
+    parse_names,
+    subject_parties,
+    unit_cell_parties,
+)
 from extractors.rules import lexicon
 from extractors.segment import Span as SegmentSpan
 from extractors.segment import parts, sentences
+from extractors.tables import Row, find_rows
 
 NORM = regex.compile(r"[\p{P}\p{S}\s]+")
 EVENT_WINDOW = 12  # characters before a `within` expression searched for its triggering event
@@ -29,6 +38,7 @@ EVENT_WINDOW = 12  # characters before a `within` expression searched for its tr
 TRUNCATED_TAIL = 2
 MIN_DUP_KEY = 6  # characters of a normalised quote that index it for the duplicate check
 CLAUSE_BREAK = regex.compile(r"[,:]")
+TABLE_CUE = "table.row"
 PRONOUN_SUBJECT = regex.compile(r"^(?:我们|大家|你们|咱们|各位|同志们|我)")
 
 
@@ -80,8 +90,10 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
     hits = TextHits(body)
     note_pattern = lexicon().assignment_note
     follows_item = False  # whether the sentence just before made an item
+    rows = find_rows(body)
+    row_starts = [r.start for r in rows]
     for sentence in sentences(body):
-        if outline.in_toc(sentence.start):
+        if outline.in_toc(sentence.start) or _in_row(rows, row_starts, sentence.start):
             continue
         if follows_item and note_pattern.match(sentence.text) and \
                 outline.path_at(sentence.start) == outline.path_at(raw[-1].chunk.start):
@@ -113,6 +125,7 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                                                                 or c.topic) else []
                     if heads:
                         inherited = heads
+    raw = _merge_rows(raw, [_table_raw(row, hits) for row in rows])
     # Headings and copies are dropped before items are built: scraped pages repeat whole paragraphs.
     drafts = _dedupe(_drop_covered_headings([_draft(body, r) for r in raw], outline))
     return [_make_item(body, outline, draft, n, meeting, year, garbled, hits) for n, draft in enumerate(drafts, 1)]
@@ -127,6 +140,37 @@ def _with_helpers(parties: list[Party], helpers: list[Party]) -> list[Party]:
     if helpers and own and all(p.role == "owner" for p in own):
         own = [p.model_copy(update={"role": "lead"}) for p in own]  # one who leads, one who helps
     return own + helpers
+
+
+def _in_row(rows: list[Row], starts: list[int], pos: int) -> bool:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and pos < rows[k].end
+
+
+def _table_raw(row: Row, hits: TextHits) -> Raw:
+    """A task-table row: the task cell is the item, the unit columns its parties, the time column its deadline."""
+    task = row.cells["task"]
+    offset = strip_lead(task.text)
+    body = task.text[offset:]
+    opening = hits.prohibition.first(task.start + offset, task.end)
+    kind = "prohibition" if opening is not None and opening.start - task.start - offset <= 2 else "task"
+    clause = Clause(SegmentSpan(task.start, task.end, task.text), offset, body, has_cue=True)
+    parties: list[Party] = []
+    for role in ("lead", "owner", "assist"):
+        if (cell := row.cells.get(role)) is not None:
+            parties += unit_cell_parties(cell.text) if role == "owner" else parse_names(cell.text, role, "party.table")
+    deadline = row.cells.get("deadline")
+    return Raw(Chunk(clauses=[clause], kind=kind, cue=TABLE_CUE), _unique(parties),
+               (deadline.start, deadline.end) if deadline else None)
+
+
+def _unique(parties: list[Party]) -> list[Party]:
+    return list({p.name: p for p in reversed(parties)}.values())[::-1]
+
+
+def _merge_rows(raw: list[Raw], rows: list[Raw]) -> list[Raw]:
+    """Table items take their place in text order among the sentence items."""
+    return sorted(raw + rows, key=lambda r: r.chunk.start) if rows else raw
 
 
 class Raw(NamedTuple):
@@ -229,14 +273,14 @@ def _make_item(body: str, outline: Outline, draft: Draft, number: int, meeting: 
         event = any(r.pattern.search(before) for r in lexicon().event_trigger)
         deadline = parse(found, meeting_date=meeting, meeting_year=year, event_relative=event)
     warnings: list[str] = []
-    confidence = 0.9 if chunk.cue.startswith(("modal", "prohibit")) else 0.75
+    confidence = 0.9 if chunk.cue.startswith(("modal", "prohibit", TABLE_CUE)) else 0.75
     if any(a < end and start < b for a, b in garbled):
         warnings.append("原文有乱码")
         confidence = min(confidence, 0.4)
     after = body[end: end + TRUNCATED_TAIL]
     line_start = body.rfind("\n", 0, start) + 1
     if (after[:1] == "\n" or not after) and quote[-1:] not in "。!?;\")”" and end - line_start >= 30 \
-            and not _is_heading_item(start, outline):
+            and not _is_heading_item(start, outline) and chunk.cue != TABLE_CUE:
         warnings.append("原文截断")
         confidence = min(confidence, 0.5)
     if deadline and deadline.placeholder:

@@ -95,11 +95,12 @@ class Lexicon:
     assist_marker: regex.Pattern[str]
     assignment_note: regex.Pattern[str]
     org_suffix_set: frozenset[str]
+    table_columns: tuple[Rule, ...]  # kind is the column's role
 
     def all_rules(self) -> list[Rule]:
         groups = (self.junk_line, self.junk_span, self.junk_tail, self.modal, self.prohibition,
                   self.imperative_start, self.not_directive, self.connective, self.topic_clause,
-                  self.event_trigger, self.deadline, self.headings, self.ordinals)
+                  self.event_trigger, self.deadline, self.headings, self.ordinals, self.table_columns)
         return [rule for group in groups for rule in group]
 
 
@@ -108,7 +109,8 @@ DEADLINE_KINDS = ("within", "by", "recurring", "immediate", "asap")
 
 @cache
 def lexicon() -> Lexicon:
-    junk, cues, time, orgs, outline = (_load(f"{n}.yaml") for n in ("junk", "cues", "time", "orgs", "outline"))
+    junk, cues, time, orgs, outline, tables = (
+        _load(f"{n}.yaml") for n in ("junk", "cues", "time", "orgs", "outline", "tables"))
     macros = time.get("macros", {})
     deadline: list[Rule] = []
     for kind in DEADLINE_KINDS:
@@ -140,6 +142,8 @@ def lexicon() -> Lexicon:
         assist_marker=_compile(orgs["assist_marker"]),
         assignment_note=_compile(orgs["assignment_note"]),
         org_suffix_set=frozenset(orgs["suffixes"]),
+        table_columns=tuple(Rule(name=e["name"], pattern=_compile(e["pattern"]), kind=e["role"])
+                            for e in tables["columns"]),
     )
 
 

@@ -62,6 +62,30 @@ def test_docx_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["items"][0]["quote"] == "各级各部门要加强协调配合,形成工作合力"
 
 
+def test_docx_task_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 分工方案 table in Word: each row is an item with its units and deadline."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("2025年健康促进重点任务分工方案")
+    table = doc.add_table(rows=3, cols=4)
+    rows = [("重点任务", "牵头单位", "配合单位", "完成时限"),
+            ("建设市级疾控中心实验室", "市卫健委", "市发改委、市财政局", "2025年12月底前"),
+            ("开展全民健身行动", "市体育局", "各县(市、区)人民政府", "每年")]
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "plan.docx"
+    doc.save(str(path))
+    assert main(["extract", str(path), "--format", "json"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [i["quote"] for i in items] == ["建设市级疾控中心实验室", "开展全民健身行动"]
+    assert items[0]["responsible"] == [{"name": "市卫健委", "role": "lead"}, {"name": "市发改委", "role": "assist"},
+                                       {"name": "市财政局", "role": "assist"}]
+    assert items[0]["deadline"]["due"] == "2025-12-31"
+    assert items[1]["deadline"]["kind"] == "recurring"
+
+
 @pytest.mark.parametrize(("name", "content", "reason"), [
     ("empty.txt", b"", "内容为空"),
     ("blank.txt", b"   \n\n", "内容为空"),
