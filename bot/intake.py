@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from extractors.intake import IntakeError, check_text, read_document
 
-SUPPORTED = (".txt", ".text", ".md", ".docx", ".pdf")
+SUPPORTED = (".txt", ".text", ".md", ".docx", ".xlsx", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ def file_source(client: WebClient, file: dict[str, Any], token: str, max_bytes: 
                                        f"file too large")
     is_snippet = file.get("mode") == "snippet"
     if not is_snippet and name and not name.lower().endswith(SUPPORTED) and file.get("filetype") not in (
-            "text", "docx", "pdf", "markdown", "post"):
-        raise IntakeError("unsupported", f"不支持的文件类型 {name}(支持 .txt .docx .pdf) / unsupported file type")
+            "text", "docx", "xlsx", "pdf", "markdown", "post"):
+        raise IntakeError("unsupported", f"不支持的文件类型 {name}(支持 .txt .docx .xlsx .pdf) / unsupported file type")
     url = file.get("url_private_download") or file.get("url_private")
     if not url:
         raise IntakeError("download_denied", "无法获取文件地址 / no download URL")

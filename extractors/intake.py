@@ -26,7 +26,7 @@ class IntakeError(ValueError):
 class Document:
     text: str
     encoding: str
-    kind: str  # txt | docx | pdf
+    kind: str  # txt | docx | xlsx | pdf
 
 
 def _decode_text(data: bytes) -> tuple[str, str]:
@@ -57,6 +57,22 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+def _xlsx_text(data: bytes) -> str:
+    """A 台账 or 分工方案 kept in Excel: every sheet's rows as tab-separated lines (extractors.tables)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    lines = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            cells = ["" if v is None else str(v).replace("\n", " ") for v in row]
+            if any(c.strip() for c in cells):
+                lines.append("\t".join(cells).rstrip("\t"))
+        lines.append("")  # a sheet ends its table
+    book.close()
+    return "\n".join(lines)
+
+
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
@@ -73,7 +89,9 @@ def read_document(data: bytes, *, filename: str = "", max_bytes: int = DEFAULT_M
                           f" / file too large")
     name = filename.lower()
     try:
-        if name.endswith(".docx") or data[:2] == b"PK":
+        if name.endswith(".xlsx") or (data[:2] == b"PK" and b"xl/" in data[:2000]):
+            doc = Document(_xlsx_text(data), "xlsx", "xlsx")
+        elif name.endswith(".docx") or data[:2] == b"PK":
             doc = Document(_docx_text(data), "docx", "docx")
         elif name.endswith(".pdf") or data[:5] == b"%PDF-":
             doc = Document(_pdf_text(data), "pdf", "pdf")

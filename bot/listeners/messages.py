@@ -17,7 +17,7 @@ HAN = regex.compile(r"\p{Han}")
 MIN_SPEECH_HAN = 20  # shorter DMs are questions, answered with help
 HELP = ("我是督办助手 📋 把领导讲话、会议纪要或分工方案发给我:\n"
         "• 直接粘贴到私信,或在频道里 @我 并附上文字\n"
-        "• 上传 .txt / .docx / .pdf 文件(长篇粘贴会自动变成文本片段,同样可以)\n"
+        "• 上传 .txt / .docx / .xlsx / .pdf 文件(长篇粘贴会自动变成文本片段,同样可以)\n"
         "• 在任意消息上使用快捷方式「提取督办清单」\n"
         "我会先私信你一份草稿,审核后点「发布」即可在频道中跟踪督办。输入 `/duban help` 查看更多。")
 

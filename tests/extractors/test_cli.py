@@ -86,6 +86,27 @@ def test_docx_task_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert items[1]["deadline"]["kind"] == "recurring"
 
 
+def test_xlsx_task_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 分工方案 kept in Excel, as offices do: the header row names the columns wherever they are."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["全市健康促进重点任务分工表"])
+    sheet.append(["序号", "工作任务", "责任单位", "完成时限"])
+    sheet.append([1, "开展重点人群筛查", "区卫健局(牵头)、区疾控中心", "6月底前"])
+    sheet.append([2, "建立督导机制", "区卫健局", None])
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    assert main(["extract", str(path), "--format", "json", "--meeting-date", "2025-03-01"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [i["quote"] for i in items] == ["开展重点人群筛查", "建立督导机制"]
+    assert items[0]["responsible"] == [{"name": "区卫健局", "role": "lead"}, {"name": "区疾控中心", "role": "assist"}]
+    assert items[0]["deadline"]["due"] == "2025-06-30"
+    assert items[1]["deadline"] is None
+
+
 @pytest.mark.parametrize(("name", "content", "reason"), [
     ("empty.txt", b"", "内容为空"),
     ("blank.txt", b"   \n\n", "内容为空"),
