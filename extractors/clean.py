@@ -9,7 +9,7 @@ from functools import cache
 import opencc
 import regex
 
-from extractors.rules import Lexicon, budget, lexicon, match_line_start
+from extractors.rules import Lexicon, Rule, alternatives, budget, lexicon, match_line_start, scanners, split_finditer
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,4}}"
@@ -85,41 +85,40 @@ def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
     floor = int(len(text) * 0.3)
     cut = len(text)
     for rule in lex.junk_tail:
-        m = rule.pattern.search(text, floor, timeout=budget(text))
-        if m and m.start() < cut:
-            cut = m.start()
+        found = split_finditer(rule.pattern, text, floor)
+        if found and found[0].start() < cut:
+            cut = found[0].start()
             removed.append(rule.name)
     text = text[:cut]
-    # Whole lines: one scan with every line rule, then drop the lines that matched.
-    drop: set[int] = set()
+    # Whole lines: scan for each line rule, then drop the lines that matched.
     starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
-    for m in line_rules(lex).finditer(text, timeout=budget(text)):
-        found = m.group(0)
-        at = m.start() + len(found) - len(found.lstrip())  # a leading \s* may start on an earlier blank line
-        drop.add(bisect.bisect_right(starts, at) - 1)
-        removed.append(_line_rule_name(lex, m))
-    if drop:
+    hits: list[tuple[int, str]] = []
+    for rule, pattern in line_rules(lex):
+        for m in split_finditer(pattern, text):
+            found = m.group(0)
+            hits.append((m.start() + len(found) - len(found.lstrip()), rule.name))  # \s* may start a line early
+    if hits:
+        hits.sort()
+        removed.extend(name for _, name in hits)
+        drop = {bisect.bisect_right(starts, at) - 1 for at, _ in hits}
         text = "\n".join(line for n, line in enumerate(text.split("\n")) if n not in drop)
     for rule in lex.junk_span:
-        text, n = rule.pattern.subn("\n" if rule.name.startswith("truncation") else "", text,
-                                    timeout=budget(text))
-        if n:
+        count = 0
+        for part in scanners(rule.pattern):
+            text, n = part.subn("\n" if rule.name.startswith("truncation") else "", text, timeout=budget(text))
+            count += n
+        if count:
             removed.append(rule.name)
     return text
 
 
 @cache
-def line_rules(lex: Lexicon) -> regex.Pattern[str]:
+def line_rules(lex: Lexicon) -> tuple[tuple[Rule, regex.Pattern[str]], ...]:
     """Every line rule, and every tail rule as a line rule (an early "上一篇:" line is junk too)."""
-    parts = [f"(?P<g{n}>{r.pattern.pattern})" for n, r in enumerate(lex.junk_line)]
-    parts += [f"(?P<g{len(lex.junk_line) + n}>^[ \\t]*(?:{r.pattern.pattern.lstrip('^')}))"
-              for n, r in enumerate(lex.junk_tail)]
-    return regex.compile("|".join(parts), regex.MULTILINE)
-
-
-def _line_rule_name(lex: Lexicon, m: regex.Match[str]) -> str:
-    rules = lex.junk_line + lex.junk_tail
-    return rules[int(str(m.lastgroup)[1:])].name
+    as_lines = tuple((r, regex.compile("|".join(f"^[ \\t]*(?:{part.lstrip('^')})"
+                                                for part in alternatives(r.pattern.pattern)), regex.MULTILINE))
+                     for r in lex.junk_tail)
+    return tuple((r, r.pattern) for r in lex.junk_line) + as_lines
 
 
 def _starts_heading(line: str, lex: Lexicon) -> bool:

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import regex
 
-from extractors.rules import Rule, budget
+from extractors.rules import Rule, split_finditer
 
 
 class Hit(NamedTuple):
@@ -29,16 +29,18 @@ def _overlaps(taken: list[tuple[int, int]], hit: Hit) -> bool:
     return any(hit.start < b and a < hit.end for a, b in taken[max(0, k - 1): k + 1])
 
 
+def _scan(text: str, rule: Rule) -> list[Hit]:
+    return [Hit(m.start(), m.end(), rule, m) for m in split_finditer(rule.pattern, text)]
+
+
 class HitIndex:
     """Non-overlapping hits of a rule group, earlier rules shadowing later ones, sorted by start."""
 
     def __init__(self, text: str, rules: tuple[Rule, ...], *, shadow: bool = False) -> None:
         hits: list[Hit] = []
         taken: list[tuple[int, int]] = []
-        timeout = budget(text)
         for rule in rules:
-            found = [Hit(m.start(), m.end(), rule, m) for m in rule.pattern.finditer(text, timeout=timeout)
-                     if m.end() > m.start()]
+            found = _scan(text, rule)
             if shadow and taken:
                 found = [h for h in found if not _overlaps(taken, h)]
             if shadow:

@@ -147,6 +147,68 @@ def lexicon() -> Lexicon:
     )
 
 
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern ("a|b(c|d)" -> ["a", "b(c|d)"]); [pattern] if it has none."""
+    out, current, depth, in_class, i = [], [], 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            current.append(pattern[i: i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            out.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(char)
+        i += 1
+    out.append("".join(current))
+    return out
+
+
+@cache
+def scanners(pattern: regex.Pattern[str]) -> tuple[regex.Pattern[str], ...]:
+    """The patterns that scan a text for `pattern`: one per top-level alternative. The regex module finds a
+    literal that every match must contain with a fast string search, but it has none for "立即|马上|…" and
+    then tries the pattern at every character; each alternative alone has one, and scans 3-6x faster."""
+    parts = alternatives(pattern.pattern)
+    if len(parts) == 1 or (pattern.pattern.startswith("(?") and pattern.pattern[2:3].isalpha()):
+        return (pattern,)  # nothing to split, or inline flags that would stay with the first part
+    compiled = tuple(regex.compile(part, pattern.flags) for part in parts)
+    if any(set(c.groupindex) != set(pattern.groupindex) for c in compiled):
+        return (pattern,)  # a caller may ask a match for a named group that one alternative lacks
+    return compiled
+
+
+def split_finditer(pattern: regex.Pattern[str], text: str, pos: int = 0) -> list[regex.Match[str]]:
+    """What pattern.finditer(text, pos) finds, found one top-level alternative at a time (see scanners)
+    and merged the way finditer would: leftmost first, the earlier alternative first at one position,
+    no overlaps, no empty matches. Runs under the whole-text timeout."""
+    parts = scanners(pattern)
+    timeout = budget(text)
+    if len(parts) == 1:
+        return [m for m in pattern.finditer(text, pos, timeout=timeout) if m.end() > m.start()]
+    candidates = sorted(((m.start(), k, m) for k, part in enumerate(parts)
+                         for m in part.finditer(text, pos, timeout=timeout) if m.end() > m.start()),
+                        key=lambda row: row[:2])
+    found: list[regex.Match[str]] = []
+    reached = -1
+    for start, _, m in candidates:
+        if start >= reached:
+            found.append(m)
+            reached = m.end()
+    return found
+
+
 FIRST_LITERAL = regex.compile(r"(?:^\^?+|\((?:\?:)?+|\|)(\p{Han})")
 OPAQUE_START = regex.compile(r"(?:^\^?+|\((?:\?:)?+|\|)(?![\p{Han}(])")
 
