@@ -8,8 +8,13 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
+# The extraction hot path is compiled with mypyc at install (setup.py), so a change to those sources
+# reinstalls. DUBAN_PURE_PYTHON=1 skips the compiler.
+COMPILED := $(wildcard extractors/*.py)
+
+$(STAMP): $(BIN)/python pyproject.toml setup.py $(COMPILED)
 	$(BIN)/pip install -q --upgrade pip
+	rm -f extractors/*.so *__mypyc*.so
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
@@ -34,4 +39,4 @@ score: $(STAMP)
 	$(BIN)/duban eval --gold tests/data/gold_seeds.json --texts tests/data/speeches
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build extractors/*.so *__mypyc*.so

@@ -95,8 +95,8 @@ def remove_junk(text: str, lex: Lexicon, removed: list[str]) -> str:
     hits: list[tuple[int, str]] = []
     for rule, pattern in line_rules(lex):
         for m in split_finditer(pattern, text):
-            found = m.group(0)
-            hits.append((m.start() + len(found) - len(found.lstrip()), rule.name))  # \s* may start a line early
+            line = m.group(0)
+            hits.append((m.start() + len(line) - len(line.lstrip()), rule.name))  # \s* may start a line early
     if hits:
         hits.sort()
         removed.extend(name for _, name in hits)

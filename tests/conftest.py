@@ -15,7 +15,18 @@ from checklists.services import ChecklistService
 from checklists.store import Store
 from tests.fakes import FakeClock
 
+ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A compiled extractor module (setup.py, mypyc) older than its source would shadow the edit under
+    test: Python imports the .so before the .py. Refuse to run rather than test stale code."""
+    for built in (ROOT / "extractors").glob("*.so"):
+        source = built.parent / (built.name.split(".")[0] + ".py")
+        if source.exists() and source.stat().st_mtime > built.stat().st_mtime:
+            pytest.exit(f"{built.name} is older than {source.name}: run `make install` (or remove the .so files)",
+                        returncode=4)
 SPEECHES = DATA / "speeches"
 
 
