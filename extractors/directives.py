@@ -281,7 +281,7 @@ def directive_chunks(part: Span, text_hits: TextHits) -> tuple[list[Chunk], str 
         # "市里建立了…体系,定点救治机构…储备人员要保持待命状态": narration, analysis or a call to
         # "认识到…" comes first, then a directive of its own. The lead-in is dropped, the directive stays.
         restart = None
-        if name.startswith(("past.", "situation.", "cognition.", "speech.agenda", "speech.thanks")):
+        if name.startswith(("past.", "situation.", "cognition.", "speech.agenda", "speech.thanks", "speech.said")):
             restart = next((i for i in range(where + 1, len(cls)) if _opens_directive(cls[i])), None)
         if restart is None:
             return [], name
