@@ -101,6 +101,30 @@ def test_long_snippet_is_downloaded(bot: Harness) -> None:
     assert "解析完成" in bot.fake.of("chat.update")[-1].params["text"]
 
 
+def test_excel_task_table_upload_becomes_a_draft(bot: Harness) -> None:
+    """A 分工方案 kept in Excel, uploaded in a DM: one item per row, units and deadline from the columns."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["重点任务", "牵头单位", "配合单位", "完成时限"])
+    sheet.append(["开展重点人群筛查", "区卫健局", "区疾控中心", "2025年6月底前"])
+    sheet.append(["建立督导机制", "区卫健局", "各镇人民政府", "每季度"])
+    out = io.BytesIO()
+    book.save(out)
+    meta = bot.fake.add_file("FXLSX", out.getvalue(), name="分工方案.xlsx",
+                             ctype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    bot.event(dm("UALICE", "", subtype="file_share", files=[meta]))
+    _, extraction = bot.ctx.drafts.get(draft_id_of(bot))
+    assert [i.quote for i in extraction.items] == ["开展重点人群筛查", "建立督导机制"]
+    assert [(p.name, p.role) for p in extraction.items[0].responsible] == [("区卫健局", "lead"), ("区疾控中心", "assist")]
+    assert extraction.items[1].deadline is not None and extraction.items[1].deadline.kind == "recurring"
+    assert "解析完成" in bot.fake.of("chat.update")[-1].params["text"]
+
+
 def test_binary_upload_is_refused_with_a_reason(bot: Harness) -> None:
     meta = bot.fake.add_file("FBIN", bytes(range(256)) * 40, name="scan.txt", ctype="application/octet-stream")
     bot.event(dm("UALICE", "", subtype="file_share", files=[meta]))
