@@ -23,6 +23,7 @@ from extractors.parties import (
     assisting_parties,
     clause_head_parties,
     explicit_parties,
+    org_name,
     parse_names,
     subject_parties,
     unit_cell_parties,
@@ -118,6 +119,8 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                 else:
                     pending = []
                     inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
+                if not parties and not _speaker_subject(chunk):
+                    parties = _heading_party(outline, chunk.start)
                 raw.append(Raw(chunk, _with_helpers(parties, assisting_parties(_chunk_text(chunk)))))
                 follows_item = True
                 for c in chunk.clauses:
@@ -129,6 +132,15 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
     # Headings and copies are dropped before items are built: scraped pages repeat whole paragraphs.
     drafts = _dedupe(_drop_covered_headings([_draft(body, r) for r in raw], outline))
     return [_make_item(body, outline, draft, n, meeting, year, garbled, hits) for n, draft in enumerate(drafts, 1)]
+
+
+def _heading_party(outline: Outline, pos: int) -> list[Party]:
+    """A 职责分工 section headed by a unit ("(一)市卫生健康委。") gives its tasks that unit when they name none."""
+    for heading in reversed(outline.path_at(pos)):
+        text = heading.text.rstrip("。:;,")
+        if text and org_name(text) == text:
+            return [Party(name=text, role="owner", rule="party.heading")]
+    return []
 
 
 def _with_helpers(parties: list[Party], helpers: list[Party]) -> list[Party]:
