@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass
 
 import regex
-from charset_normalizer import from_bytes
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MIN_HAN = 6  # fewer Chinese characters than this is not a directive at all
@@ -35,6 +34,8 @@ def _decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     # Big5 bytes often decode as valid (but meaningless) GB18030, so the choice is made by coherence.
+    from charset_normalizer import from_bytes  # imported here: most input is UTF-8, and cold start counts
+
     best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
     if best is None:
         raise IntakeError("binary", "无法识别的文件编码,可能是二进制文件 / not a text file")
