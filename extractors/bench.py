@@ -35,24 +35,22 @@ def naive_extract(text: str) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
+def seconds(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
 def median_seconds(fn: Callable[[], object], repeats: int) -> float:
     """The median wall time of `repeats` runs (every `duban bench` figure is a median)."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(seconds(fn) for _ in range(repeats))
 
 
 def paired_medians(ours: Callable[[], object], baseline: Callable[[], object], repeats: int) -> tuple[float, float]:
     """Median wall times of two functions run in turns, so that both see the same machine: on a shared
     virtual machine speed drifts by half from one minute to the next, and the ratio must not."""
-    a, b = [], []
-    for _ in range(repeats):
-        a.append(median_seconds(ours, 1))
-        b.append(median_seconds(baseline, 1))
-    return statistics.median(a), statistics.median(b)
+    pairs = [(seconds(ours), seconds(baseline)) for _ in range(repeats)]
+    return statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
 
 
 def sample_speech() -> str:

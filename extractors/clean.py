@@ -9,7 +9,17 @@ from functools import cache
 import opencc
 import regex
 
-from extractors.rules import Lexicon, Rule, alternatives, budget, lexicon, match_line_start, scanners, split_finditer
+from extractors.rules import (
+    Lexicon,
+    Rule,
+    alternatives,
+    budget,
+    heading_marker,
+    lexicon,
+    match_line_start,
+    scanners,
+    split_finditer,
+)
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,4}}"
@@ -122,14 +132,7 @@ def line_rules(lex: Lexicon) -> tuple[tuple[Rule, regex.Pattern[str]], ...]:
 
 
 def _starts_heading(line: str, lex: Lexicon) -> bool:
-    return match_line_start(heading_start(lex), line) is not None
-
-
-@cache
-def heading_start(lex: Lexicon) -> regex.Pattern[str]:
-    """Any heading marker or a table-of-contents marker, in one pattern (it runs on every line)."""
-    return regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in (*lex.headings,))
-                         + f"|(?:{lex.toc_marker.pattern})")
+    return bool(match_line_start(heading_marker(lex), line) or match_line_start(lex.toc_marker, line))
 
 
 def join_broken_lines(text: str, lex: Lexicon) -> str:

@@ -29,9 +29,7 @@ class Found(NamedTuple):
 
     @property
     def rank(self) -> int:
-        bare = self.rule.name in ("by.within_year", "by.half_year", "by.next_year", "by.year_end",
-                                          "by.this_year") and not \
-            self.match.group(0).endswith(("前", "内"))
+        bare = self.rule.bare and not self.match.group(0).endswith(("前", "内"))
         return PRIORITY["by.bare" if bare else self.rule.kind]
 
 

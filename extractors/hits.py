@@ -56,11 +56,3 @@ class HitIndex:
         hi = bisect.bisect_left(self.starts, end, lo)
         hits = self.hits
         return [hits[k] for k in range(lo, hi) if hits[k].end <= end]
-
-    def first(self, start: int, end: int) -> Hit | None:
-        lo = bisect.bisect_left(self.starts, start)
-        hi = bisect.bisect_left(self.starts, end, lo)
-        for k in range(lo, hi):
-            if self.hits[k].end <= end:
-                return self.hits[k]
-        return None

@@ -8,7 +8,7 @@ from functools import cache
 
 import regex
 
-from extractors.rules import Lexicon, Rule, budget, lexicon, match_line_start
+from extractors.rules import Lexicon, Rule, budget, heading_marker, lexicon, match_line_start
 
 SENTENCE_START = regex.compile(r"(?:^|(?<=[。!?;\n]))")
 HEADING_STOP = regex.compile(r"[。!?;\n]")
@@ -105,8 +105,7 @@ def find_toc(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         i += 1
         # A marker alone on its line heads a block of heading lines; a marker with text is one line.
         if not line[m.end():].strip():
-            while i < len(lines) and any(match_line_start(r.pattern, lines[i][1])
-                                         for r in lex.headings):
+            while i < len(lines) and match_line_start(heading_marker(lex), lines[i][1]):
                 end = lines[i][0] + len(lines[i][1])
                 i += 1
         spans.append((pos, end))

@@ -15,7 +15,7 @@ import regex
 from extractors import meta
 from extractors.clean import clean
 from extractors.deadlines import parse, pick
-from extractors.directives import SUBJECT_DEADLINE, Chunk, Clause, TextHits, directive_chunks, strip_lead
+from extractors.directives import Chunk, Clause, TextHits, analyse_clause, directive_chunks, strip_lead
 from extractors.models import CleaningReport, Extraction, Item, Party, Span
 from extractors.outline import Outline, parse_outline
 from extractors.parties import (
@@ -110,7 +110,8 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                 continue
             trailing = _trailing_note(body, part.end)
             for chunk in chunks:
-                parties = explicit_parties(_chunk_text(chunk) + trailing) or _subject_of(chunk)
+                words = _chunk_text(chunk)
+                parties = explicit_parties(words + trailing) or _subject_of(chunk)
                 if not parties and not _speaker_subject(chunk):
                     for text in pending:
                         inherited = _update_inherited(inherited, text) or inherited
@@ -121,7 +122,7 @@ def _items(body: str, outline: Outline, meeting: date | None, year: int | None,
                     inherited = [p.model_copy(update={"rule": "party.inherited"}) for p in parties]
                 if not parties and not _speaker_subject(chunk):
                     parties = _heading_party(outline, chunk.start)
-                raw.append(Raw(chunk, _with_helpers(parties, assisting_parties(_chunk_text(chunk)))))
+                raw.append(Raw(chunk, _with_helpers(parties, assisting_parties(words))))
                 follows_item = True
                 for c in chunk.clauses:
                     heads = clause_head_parties(c.body) if not (c.modal or c.prohibition or c.imperative
@@ -162,11 +163,9 @@ def _in_row(rows: list[Row], starts: list[int], pos: int) -> bool:
 def _table_raw(row: Row, hits: TextHits) -> Raw:
     """A task-table row: the task cell is the item, the unit columns its parties, the time column its deadline."""
     task = row.cells["task"]
-    offset = strip_lead(task.text)
-    body = task.text[offset:]
-    opening = hits.prohibition.first(task.start + offset, task.end)
-    kind = "prohibition" if opening is not None and opening.start - task.start - offset <= 2 else "task"
-    clause = Clause(SegmentSpan(task.start, task.end, task.text), offset, body, has_cue=True)
+    span = SegmentSpan(task.start, task.end, task.text)
+    clause = analyse_clause(span, hits.of_part(span))  # the row is a task whatever its words; its kind is read
+    kind = "prohibition" if clause.opens_with_prohibition else "task"
     parties: list[Party] = []
     for role in ("lead", "owner", "assist"):
         if (cell := row.cells.get(role)) is not None:
@@ -177,7 +176,14 @@ def _table_raw(row: Row, hits: TextHits) -> Raw:
 
 
 def _unique(parties: list[Party]) -> list[Party]:
-    return list({p.name: p for p in reversed(parties)}.values())[::-1]
+    """The first mention of each unit: a lead column and a unit column may name the same one."""
+    seen: set[str] = set()
+    out = []
+    for p in parties:
+        if p.name not in seen:
+            seen.add(p.name)
+            out.append(p)
+    return out
 
 
 def _merge_rows(raw: list[Raw], rows: list[Raw]) -> list[Raw]:
@@ -240,9 +246,10 @@ def _subject_of(chunk: Chunk) -> list[Party]:
         if cue:
             found = subject_parties(c.span.text[c.body_offset: cue[1]])
             return found or _look_back(chunk.clauses[:k])
-        if c.imperative is SUBJECT_DEADLINE or (c.imperative is not None and c.imperative.name == "imperative.please"):
-            return clause_head_parties(c.body)  # "请各区卫健局…": the unit after 请 is asked
-        if c.modal or c.prohibition or c.imperative:
+        if c.imperative is not None:
+            # "区疾控中心每月10日前报送…", "请各区卫健局…": the units opening the clause; after a verb, none.
+            return clause_head_parties(c.body)
+        if c.modal or c.prohibition:
             return []
     return []
 

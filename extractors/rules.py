@@ -32,6 +32,13 @@ def match_line_start(pattern: regex.Pattern[str], line: str) -> regex.Match[str]
     return pattern.match(line[:LINE_HEAD])
 
 
+@cache
+def heading_marker(lex: Lexicon) -> regex.Pattern[str]:
+    """Any heading marker (一、 (一) 1. (1)) in one pattern: line joining and the table of contents ask
+    this of every line."""
+    return regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in lex.headings))
+
+
 def budget(text: str) -> float:
     """The regex timeout for one scan over `text`."""
     return MATCH_TIMEOUT_S + len(text) / TIMEOUT_CHARS_PER_SECOND
@@ -43,6 +50,8 @@ class Rule:
     pattern: regex.Pattern[str]
     level: int = 0
     kind: str = ""
+    # A bare period ("下半年", "年内") is often a modifier, not a deadline: it ranks last unless it ends in 前/内.
+    bare: bool = False
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -63,7 +72,7 @@ def _rules(entries: list[dict[str, Any]], *, kind: str = "", macros: dict[str, s
            flags: int = 0) -> tuple[Rule, ...]:
     return tuple(
         Rule(name=e["name"], pattern=_compile(e["pattern"], macros, flags), level=int(e.get("level", 0)),
-             kind=kind)
+             kind=kind, bare=bool(e.get("bare", False)))
         for e in entries
     )
 
@@ -91,8 +100,6 @@ class Lexicon:
     plural_prefix: str
     trim_lead: regex.Pattern[str]
     separators: regex.Pattern[str]
-    lead_marker: regex.Pattern[str]
-    assist_marker: regex.Pattern[str]
     assignment_note: regex.Pattern[str]
     org_suffix_set: frozenset[str]
     table_columns: tuple[Rule, ...]  # kind is the column's role
@@ -138,8 +145,6 @@ def lexicon() -> Lexicon:
         plural_prefix=orgs["plural_prefix"],
         trim_lead=_compile(orgs["trim_lead"]),
         separators=_compile(orgs["separators"]),
-        lead_marker=_compile(orgs["lead_marker"]),
-        assist_marker=_compile(orgs["assist_marker"]),
         assignment_note=_compile(orgs["assignment_note"]),
         org_suffix_set=frozenset(orgs["suffixes"]),
         table_columns=tuple(Rule(name=e["name"], pattern=_compile(e["pattern"]), kind=e["role"])

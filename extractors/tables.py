@@ -47,6 +47,8 @@ def header_roles(cells: list[Cell]) -> list[str] | None:
 def find_rows(text: str) -> list[Row]:
     """The data rows of every task table in text, in order. A table ends at the first line without tabs."""
     rows: list[Row] = []
+    if CELL_SEPARATOR not in text:
+        return rows
     roles: list[str] | None = None
     pos = 0
     for line in text.split("\n"):
