@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-# The extraction hot path is compiled with mypyc at install (setup.py), so a change to those sources
-# reinstalls. DUBAN_PURE_PYTHON=1 skips the compiler.
-COMPILED := $(wildcard extractors/*.py)
+# The extraction hot path is compiled with mypyc at install (setup.py lists the modules), so a change to
+# extractors/ reinstalls. DUBAN_PURE_PYTHON=1 skips the compiler.
+EXTRACTOR_SOURCES := $(wildcard extractors/*.py)
 
-$(STAMP): $(BIN)/python pyproject.toml setup.py $(COMPILED)
+$(STAMP): $(BIN)/python pyproject.toml setup.py $(EXTRACTOR_SOURCES)
 	$(BIN)/pip install -q --upgrade pip
+	# Old builds go first: if the compiler fails now, the .py files must not be shadowed by stale .so files.
 	rm -f extractors/*.so *__mypyc*.so
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
